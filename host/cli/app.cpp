@@ -1,0 +1,109 @@
+#include "app.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <sstream>
+
+#include "fleetcap/error.hpp"
+#include "output.hpp"
+
+namespace fleetcap::cli {
+
+context::context(const global_options& options, std::ostream& out)
+    : m_options(options), m_out(out)
+{
+}
+
+const catalog_source& context::catalog()
+{
+  if (!m_catalog) {
+    m_catalog = m_options.catalog_dir.empty() ? builtin_catalog()
+                                              : directory_catalog(m_options.catalog_dir);
+  }
+  return *m_catalog;
+}
+
+const std::vector<part_spec>& context::parts()
+{
+  if (!m_parts_loaded) {
+    m_parts = load_specs(catalog());
+    m_parts_loaded = true;
+  }
+  return m_parts;
+}
+
+backend_kind context::backend() { return resolve_backend(parse_backend_choice(m_options.backend)); }
+
+namespace {
+
+std::string version_line()
+{
+  const auto b = query_backends();
+  std::string line = std::string("fleetcap ") + FLEETCAP_VERSION + " (backends: cpu/openmp";
+  if (b.cuda_built) {
+    line += ", cuda [" + b.cuda_architectures + "]";
+  }
+  return line + ")";
+}
+
+}  // namespace
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err)
+{
+  global_options options;
+  CLI::App app{"fleetcap: compute capacity, training time and threshold compliance of AI "
+               "accelerator fleets",
+               "fleetcap"};
+  app.fallthrough();  // global options may follow the subcommand
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print the version and the backends built in");
+  app.add_option("--catalog", options.catalog_dir,
+                 "Use the spec/data folders under DIR instead of the built-in catalogue")
+      ->type_name("DIR");
+  app.add_flag("--json", options.json, "Machine-readable JSON output");
+  app.add_option("--backend", options.backend, "Where kernels run: auto (CUDA if visible), cpu, cuda")
+      ->type_name("auto|cpu|cuda");
+
+  std::vector<std::pair<CLI::App*, command_runner>> commands;
+  setup_report(app, commands);
+  setup_specs(app, commands);
+  setup_info(app, commands);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    err << "fleetcap: error: " << e.what() << "\nRun 'fleetcap --help' for usage.\n";
+    return 2;
+  }
+
+  if (show_version) {
+    out << version_line() << "\n";
+    return 0;
+  }
+  for (auto& [command, runner] : commands) {
+    if (command->parsed()) {
+      std::ostringstream buffer;
+      try {
+        context ctx(options, buffer);
+        runner(ctx);
+      } catch (const std::exception& e) {
+        err << "fleetcap: error: " << e.what() << "\n";
+        return exit_code_for(e);
+      }
+      out << buffer.str();
+      out.flush();
+      return 0;
+    }
+  }
+  err << app.help() << "fleetcap: error: a command is required\n";
+  return 2;
+}
+
+int run(int argc, char** argv) { return run(argc, argv, std::cout, std::cerr); }
+
+}  // namespace fleetcap::cli

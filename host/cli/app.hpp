@@ -1,0 +1,58 @@
+#pragma once
+// The command line: global options, subcommand registration, error reporting.
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fleetcap/backend.hpp"
+#include "fleetcap/catalog.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace fleetcap::cli {
+
+// Options every command takes.
+struct global_options {
+  std::string catalog_dir;  // empty: the built-in catalogue
+  bool json = false;
+  std::string backend = "auto";
+};
+
+// What a command runs with: the options, the catalogue (loaded once, on first use) and the
+// stream it writes to. Output is buffered and printed only when the command succeeds, so a
+// failure leaves nothing half-written on stdout.
+class context {
+ public:
+  explicit context(const global_options& options, std::ostream& out);
+  const global_options& options() const { return m_options; }
+  std::ostream& out() { return m_out; }
+  const catalog_source& catalog();
+  const std::vector<part_spec>& parts();
+  backend_kind backend();
+
+ private:
+  const global_options& m_options;
+  std::ostream& m_out;
+  std::unique_ptr<catalog_source> m_catalog;
+  std::vector<part_spec> m_parts;
+  bool m_parts_loaded = false;
+};
+
+// Runs the CLI; returns the exit code (0 ok, 1 run-time failure, 2 bad input). Writes the
+// command's output to `out` and errors to `err`.
+int run(int argc, char** argv, std::ostream& out, std::ostream& err);
+int run(int argc, char** argv);
+
+// One setup function per subcommand (cmd_<name>.cpp). Each registers its options and a
+// callback that runs it against the context.
+using command_runner = std::function<void(context&)>;
+void setup_specs(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+void setup_info(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+void setup_report(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+
+}  // namespace fleetcap::cli

@@ -1,0 +1,39 @@
+#pragma once
+// Human tables and the JSON form of spec sheets, shared by the commands that print them.
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "fleetcap/part_metrics.hpp"
+#include "fleetcap/spec.hpp"
+
+namespace fleetcap::cli {
+
+// A plain-text table: left-aligned text columns, right-aligned numeric ones.
+class text_table {
+ public:
+  // `right_aligned[i]` says whether column i is numeric.
+  text_table(std::vector<std::string> header, std::vector<bool> right_aligned);
+  void add_row(std::vector<std::string> cells);
+  void print(std::ostream& out) const;
+
+ private:
+  std::vector<std::string> m_header;
+  std::vector<bool> m_right;
+  std::vector<std::vector<std::string>> m_rows;
+};
+
+// The list table of `specs list` and `report`: one row per part.
+void print_spec_table(std::ostream& out, const std::vector<part_spec>& parts,
+                      const std::vector<part_metrics_range>& metrics);
+
+// JSON of one part in SI units; `detail` adds the descriptive fields, notes and sources.
+nlohmann::json spec_to_json(const part_spec& part, const part_metrics_range& metrics, bool detail);
+
+// A range as a JSON number (its mid) or null when unknown.
+nlohmann::json json_mid(const range& r);
+
+}  // namespace fleetcap::cli

@@ -1,0 +1,251 @@
+#include "detail/json_fields.hpp"
+
+#include <cmath>
+
+#include "fleetcap/catalog.hpp"
+#include "fleetcap/error.hpp"
+
+namespace fleetcap::detail {
+
+namespace {
+
+std::string escape_pointer_token(const std::string& key)
+{
+  // RFC 6901: "~" becomes "~0" and "/" becomes "~1".
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string describe_json(const nlohmann::json& value)
+{
+  switch (value.type()) {
+    case nlohmann::json::value_t::null: return "null";
+    case nlohmann::json::value_t::boolean: return std::string("a boolean ") + value.dump();
+    case nlohmann::json::value_t::string: return "a string " + value.dump();
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float: return value.dump();
+    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::object: return "an object";
+    default: return "an unsupported value";
+  }
+}
+
+nlohmann::json parse_json(const std::string& file, const std::string& text)
+{
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // Turn the byte offset into a line and column a person can find.
+    std::size_t line = 1, column = 1;
+    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    for (std::size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    // nlohmann's text starts "[json.exception.parse_error.101] parse error at line ..., column ...: "
+    const auto colon = what.find(": ", what.find("parse error"));
+    const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+    throw input_error(file + ": malformed JSON at line " + std::to_string(line) + ", column " +
+                      std::to_string(column) + ": " + reason);
+  }
+}
+
+json_object_reader::json_object_reader(const nlohmann::json& object, std::string file,
+                                       std::string pointer)
+    : m_object(object), m_file(std::move(file)), m_pointer(std::move(pointer))
+{
+  if (!m_object.is_object()) {
+    fail_at(m_pointer.empty() ? "/" : m_pointer, "expected an object, got " + describe_json(m_object));
+  }
+}
+
+void json_object_reader::fail_at(const std::string& pointer, const std::string& what) const
+{
+  throw input_error(m_file + ": " + pointer + ": " + what);
+}
+
+void json_object_reader::fail(const std::string& key, const std::string& what) const
+{
+  fail_at(m_pointer + "/" + escape_pointer_token(key), what);
+}
+
+void json_object_reader::allow_only(std::initializer_list<const char*> allowed) const
+{
+  std::vector<std::string> known(allowed.begin(), allowed.end());
+  for (const auto& item : m_object.items()) {
+    bool ok = false;
+    for (const auto& k : known) {
+      ok = ok || k == item.key();
+    }
+    if (!ok) {
+      const auto near = closest_ids(known, item.key(), 1);
+      fail(item.key(), "unknown field" + (near.empty() ? std::string() : " (did you mean \"" + near[0] + "\"?)"));
+    }
+  }
+}
+
+const nlohmann::json& json_object_reader::field(const char* key) const
+{
+  const auto it = m_object.find(key);
+  if (it == m_object.end()) {
+    fail(key, "missing required field");
+  }
+  return *it;
+}
+
+std::string json_object_reader::required_string(const char* key) const
+{
+  const auto& v = field(key);
+  if (!v.is_string()) {
+    fail(key, "expected a string, got " + describe_json(v));
+  }
+  auto s = v.get<std::string>();
+  if (s.empty()) {
+    fail(key, "expected a non-empty string");
+  }
+  return s;
+}
+
+std::string json_object_reader::nullable_string(const char* key) const
+{
+  const auto& v = field(key);
+  if (v.is_null()) {
+    return {};
+  }
+  if (!v.is_string()) {
+    fail(key, "expected a string or null, got " + describe_json(v));
+  }
+  return v.get<std::string>();
+}
+
+bool json_object_reader::required_bool(const char* key) const
+{
+  const auto& v = field(key);
+  if (!v.is_boolean()) {
+    fail(key, "expected true or false, got " + describe_json(v));
+  }
+  return v.get<bool>();
+}
+
+std::optional<bool> json_object_reader::nullable_bool(const char* key) const
+{
+  const auto& v = field(key);
+  if (v.is_null()) {
+    return std::nullopt;
+  }
+  if (!v.is_boolean()) {
+    fail(key, "expected true, false or null, got " + describe_json(v));
+  }
+  return v.get<bool>();
+}
+
+std::optional<int> json_object_reader::nullable_integer(const char* key, int min, int max) const
+{
+  const auto& v = field(key);
+  if (v.is_null()) {
+    return std::nullopt;
+  }
+  if (!v.is_number_integer()) {
+    fail(key, "expected an integer or null, got " + describe_json(v));
+  }
+  const auto n = v.get<long long>();
+  if (n < min || n > max) {
+    fail(key, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+                  ", got " + std::to_string(n));
+  }
+  return static_cast<int>(n);
+}
+
+double json_object_reader::positive_number(const nlohmann::json& value,
+                                           const std::string& pointer) const
+{
+  if (!value.is_number()) {
+    fail_at(pointer, "expected a positive number, got " + describe_json(value));
+  }
+  const double x = value.get<double>();
+  if (!std::isfinite(x)) {
+    fail_at(pointer, "expected a finite positive number, got " + value.dump());
+  }
+  if (!(x > 0.0)) {
+    fail_at(pointer, "expected a positive number, got " + value.dump());
+  }
+  return x;
+}
+
+range json_object_reader::nullable_positive_range(const char* key, double scale,
+                                                  bool optional_key) const
+{
+  const auto it = m_object.find(key);
+  if (it == m_object.end()) {
+    if (optional_key) {
+      return range::unknown();
+    }
+    fail(key, "missing required field (use null when unknown)");
+  }
+  const auto& v = *it;
+  const std::string pointer = m_pointer + "/" + escape_pointer_token(key);
+  if (v.is_null()) {
+    return range::unknown();
+  }
+  if (v.is_number()) {
+    return range::exact(positive_number(v, pointer) * scale);
+  }
+  if (!v.is_object()) {
+    fail_at(pointer, "expected a positive number, a {\"low\", \"high\"} range or null, got " +
+                         describe_json(v));
+  }
+  json_object_reader r(v, m_file, pointer);
+  r.allow_only({"low", "mid", "high"});
+  const double low = positive_number(r.field("low"), pointer + "/low");
+  const double high = positive_number(r.field("high"), pointer + "/high");
+  if (low > high) {
+    fail_at(pointer, "low " + r.field("low").dump() + " is above high " + r.field("high").dump());
+  }
+  double mid = 0.5 * (low + high);
+  if (v.contains("mid")) {
+    mid = positive_number(v.at("mid"), pointer + "/mid");
+    if (mid < low || mid > high) {
+      fail_at(pointer + "/mid", "mid " + v.at("mid").dump() + " is outside [low, high]");
+    }
+  }
+  return range{low * scale, mid * scale, high * scale};
+}
+
+std::vector<std::string> json_object_reader::string_array(const char* key, bool non_empty) const
+{
+  const auto& v = field(key);
+  if (!v.is_array()) {
+    fail(key, "expected an array of strings, got " + describe_json(v));
+  }
+  if (non_empty && v.empty()) {
+    fail(key, "expected at least one entry");
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string() || v[i].get<std::string>().empty()) {
+      fail_at(m_pointer + "/" + escape_pointer_token(key) + "/" + std::to_string(i),
+              "expected a non-empty string, got " + describe_json(v[i]));
+    }
+    out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace fleetcap::detail
