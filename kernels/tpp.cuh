@@ -12,7 +12,10 @@ namespace fleetcap {
 // Bit length of the operation for each numeric_format (technical note to 3A090, 2023 rule:
 // "bit length of the operation"). TF32 is counted as 19 bits (1 sign + 8 exponent + 10
 // mantissa), the width of the operation rather than of its 32-bit container; counting 32
-// would move no part in the catalogue across a threshold (the L20 would read 1,914, not 1,912).
+// moves no part in the catalogue. Every format with a dense peak takes part in the maximum,
+// the non-tensor FP32/FP64 units included: the rule counts all processing units. For the L20
+// this gives 1,913.6 (FP32 59.8 x 32) where analysts quote 1,912 (8-bit tensor 239 x 8);
+// both are far below every line.
 FC_HD inline int format_bit_length(int format)
 {
   switch (format) {

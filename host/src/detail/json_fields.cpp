@@ -42,28 +42,66 @@ std::string describe_json(const nlohmann::json& value)
   }
 }
 
+namespace {
+
+std::string line_and_column(const std::string& text, std::size_t offset)
+{
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// The key whose value starts at `offset`: the last "key": before it.
+std::string key_before(const std::string& text, std::size_t offset)
+{
+  const auto colon = text.rfind(':', offset);
+  if (colon == std::string::npos) {
+    return {};
+  }
+  const auto close = text.rfind('"', colon);
+  if (close == std::string::npos || close == 0) {
+    return {};
+  }
+  const auto open = text.rfind('"', close - 1);
+  return open == std::string::npos ? std::string() : text.substr(open + 1, close - open - 1);
+}
+
+}  // namespace
+
 nlohmann::json parse_json(const std::string& file, const std::string& text)
 {
   try {
     return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // nlohmann reports a literal too large for a double ("1e999") as out_of_range 406, with
+    // the literal but no position: find it so the message can say where.
+    std::string what = e.what();
+    const auto quote = what.find('\'');
+    const auto end_quote = what.rfind('\'');
+    if (e.id == 406 && quote != std::string::npos && end_quote > quote) {
+      const std::string literal = what.substr(quote + 1, end_quote - quote - 1);
+      const auto at = text.find(literal);
+      const std::string key = key_before(text, at);
+      throw input_error(file + ": " + line_and_column(text, at) +
+                        (key.empty() ? "" : " (field \"" + key + "\")") + ": number " + literal +
+                        " is not finite (too large for a double)");
+    }
+    throw input_error(file + ": malformed JSON: " + what);
   } catch (const nlohmann::json::parse_error& e) {
     // Turn the byte offset into a line and column a person can find.
-    std::size_t line = 1, column = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+    const std::size_t end = e.byte == 0 ? 0 : e.byte - 1;
     std::string what = e.what();
     // nlohmann's text starts "[json.exception.parse_error.101] parse error at line ..., column ...: "
     const auto colon = what.find(": ", what.find("parse error"));
     const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
-    throw input_error(file + ": malformed JSON at line " + std::to_string(line) + ", column " +
-                      std::to_string(column) + ": " + reason);
+    throw input_error(file + ": malformed JSON at " + line_and_column(text, end) + ": " + reason);
   }
 }
 
