@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -31,6 +32,49 @@ const std::vector<part_spec>& context::parts()
     m_parts_loaded = true;
   }
   return m_parts;
+}
+
+const std::vector<rule>& context::rules()
+{
+  if (!m_rules_loaded) {
+    m_rules = load_rules(catalog());
+    m_rules_loaded = true;
+  }
+  return m_rules;
+}
+
+const std::vector<fleet>& context::builtin_fleets()
+{
+  if (!m_fleets_loaded) {
+    m_fleets = load_fleets(catalog(), parts());
+    m_fleets_loaded = true;
+  }
+  return m_fleets;
+}
+
+fleet context::fleet_from(const std::string& path_or_id)
+{
+  std::error_code ec;
+  if (std::filesystem::exists(path_or_id, ec)) {
+    return load_fleet_file(path_or_id, parts());
+  }
+  std::vector<std::string> ids;
+  for (const auto& f : builtin_fleets()) {
+    if (f.id == path_or_id) {
+      return f;
+    }
+    ids.push_back(f.id);
+  }
+  const auto near = closest_ids(ids, path_or_id);
+  std::string msg = path_or_id + ": no such file, and no catalogue fleet has this id";
+  if (!near.empty()) {
+    msg += " (closest: ";
+    for (std::size_t i = 0; i < near.size(); ++i) {
+      msg += (i ? ", " : "") + near[i];
+    }
+    msg += ")";
+  }
+  throw input_error(msg);
 }
 
 backend_kind context::backend() { return resolve_backend(parse_backend_choice(m_options.backend)); }
@@ -68,6 +112,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
 
   std::vector<std::pair<CLI::App*, command_runner>> commands;
   setup_report(app, commands);
+  setup_fleet(app, commands);
+  setup_comply(app, commands);
   setup_specs(app, commands);
   setup_info(app, commands);
 

@@ -9,6 +9,8 @@
 
 #include "fleetcap/backend.hpp"
 #include "fleetcap/catalog.hpp"
+#include "fleetcap/fleet.hpp"
+#include "fleetcap/rules.hpp"
 
 namespace CLI {
 class App;
@@ -33,6 +35,10 @@ class context {
   std::ostream& out() { return m_out; }
   const catalog_source& catalog();
   const std::vector<part_spec>& parts();
+  const std::vector<rule>& rules();
+  const std::vector<fleet>& builtin_fleets();
+  // A fleet from a file path or, when no such file exists, a catalogue fleet id.
+  fleet fleet_from(const std::string& path_or_id);
   backend_kind backend();
 
  private:
@@ -41,6 +47,10 @@ class context {
   std::unique_ptr<catalog_source> m_catalog;
   std::vector<part_spec> m_parts;
   bool m_parts_loaded = false;
+  std::vector<rule> m_rules;
+  bool m_rules_loaded = false;
+  std::vector<fleet> m_fleets;
+  bool m_fleets_loaded = false;
 };
 
 // Runs the CLI; returns the exit code (0 ok, 1 run-time failure, 2 bad input). Writes the
@@ -53,6 +63,12 @@ int run(int argc, char** argv);
 using command_runner = std::function<void(context&)>;
 void setup_specs(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_info(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+void setup_comply(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+void setup_fleet(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_report(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+
+// `comply --fleet`, in cmd_comply_fleet.cpp.
+void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const std::vector<rule>& rules,
+                      const std::vector<const rule*>& selected, const date& today);
 
 }  // namespace fleetcap::cli

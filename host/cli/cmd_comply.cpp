@@ -1,0 +1,190 @@
+// `fleetcap comply`: verdicts of the rule sets on a part (--part), a fleet (--fleet) or a
+// training run (--train), with the clause and the numbers that decided each.
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+
+#include "app.hpp"
+#include "fleetcap/compliance.hpp"
+#include "fleetcap/error.hpp"
+#include "fleetcap/format.hpp"
+#include "kernels/training.cuh"
+#include "output.hpp"
+
+namespace fleetcap::cli {
+
+namespace {
+
+struct comply_options {
+  std::string part;
+  std::vector<std::string> fleet_files;
+  bool train = false;
+  double flops = NAN;
+  double params = NAN;
+  double active_params = NAN;
+  double tokens = NAN;
+  bool biological = false;
+  std::string rules;
+  std::string as_of;
+};
+
+std::string in_force_text(const rule& r)
+{
+  std::string s = "in force " + r.in_force.str();
+  if (r.no_longer_in_force) {
+    s += " to " + r.no_longer_in_force->str();
+  }
+  return s;
+}
+
+nlohmann::json verdicts_json(const std::vector<rule_verdict>& verdicts)
+{
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& v : verdicts) {
+    array.push_back({{"rule", v.rule},
+                     {"status", status_name(v.status)},
+                     {"clause", v.clause},
+                     {"reason", v.reason},
+                     {"in_force", v.in_force}});
+  }
+  return array;
+}
+
+void print_verdicts(std::ostream& out, const std::vector<rule_verdict>& verdicts, const std::vector<rule>& all)
+{
+  text_table t({"rule", "status", "clause", "reason", "dates"}, {false, false, false, false, false});
+  for (const auto& v : verdicts) {
+    const auto& r = find_rule(all, v.rule);
+    t.add_row({v.rule, status_name(v.status), v.clause, v.reason,
+               in_force_text(r) + (v.in_force ? "" : " (not in force)")});
+  }
+  t.print(out);
+}
+
+std::optional<date> as_of_date(const comply_options& opts)
+{
+  if (opts.as_of.empty()) {
+    return std::nullopt;
+  }
+  return parse_date(opts.as_of, "--as-of");
+}
+
+void run_comply_part(context& ctx, const comply_options& opts, const std::vector<rule>& rules,
+                     const std::vector<const rule*>& selected, const date& today)
+{
+  const auto& part = find_part(ctx.parts(), opts.part);
+  const auto metrics = evaluate_parts(ctx.backend(), {part}).front();
+  const auto verdicts = comply_part(part, metrics, rules, selected, today);
+  const bool known_tpp = metrics.mid.tpp_format >= 0;
+  if (ctx.options().json) {
+    nlohmann::json j = {
+        {"part", part.id},
+        {"tpp", known_tpp ? nlohmann::json(metrics.mid.tpp) : nlohmann::json(nullptr)},
+        {"performance_density", std::isnan(metrics.mid.performance_density)
+                                    ? nlohmann::json(nullptr)
+                                    : nlohmann::json(metrics.mid.performance_density)},
+        {"as_of", opts.as_of.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.as_of)},
+        {"verdicts", verdicts_json(verdicts)}};
+    ctx.out() << j.dump(2) << "\n";
+    return;
+  }
+  auto& out = ctx.out();
+  out << part.name << " (" << part.id << "): TPP "
+      << (known_tpp ? format_number(metrics.mid.tpp, 0) : "unknown") << ", PD "
+      << format_number(metrics.mid.performance_density, 2) << ", "
+      << (part.data_center ? "data-centre part" : "not a data-centre part") << ", vendor country "
+      << part.vendor_country << "\n";
+  if (!opts.as_of.empty()) {
+    out << "Rules in force on " << opts.as_of << ".\n";
+  }
+  out << "\n";
+  print_verdicts(out, verdicts, rules);
+  if (part.vendor_country != "US") {
+    out << "\nThe vendor is not in the US: US verdicts show where the part would sit under each "
+           "rule, not whether it is exported from the US.\n";
+  }
+}
+
+void run_comply_train(context& ctx, const comply_options& opts, const std::vector<rule>& rules,
+                      const std::vector<const rule*>& selected, const date& today)
+{
+  double operations = opts.flops;
+  std::string basis = "given with --flops";
+  if (std::isnan(operations)) {
+    FC_EXPECTS(!std::isnan(opts.tokens) && (!std::isnan(opts.params) || !std::isnan(opts.active_params)),
+               "comply --train: give --flops, or --params (or --active-params) and --tokens");
+    const double n = std::isnan(opts.active_params) ? opts.params : opts.active_params;
+    operations = training_operations_6nd(n, opts.tokens);
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "6 N D with N = %.3g%s parameters and D = %.3g tokens (Kaplan et al. 2020)", n,
+                  std::isnan(opts.active_params) ? "" : " active", opts.tokens);
+    basis = buffer;
+  }
+  FC_EXPECTS(std::isfinite(operations) && operations > 0,
+             "comply --train: training operations must be a positive finite number");
+  const auto verdicts = comply_training(operations, opts.biological, selected, today);
+  if (ctx.options().json) {
+    ctx.out() << nlohmann::json{{"training_operations", operations},
+                                {"basis", basis},
+                                {"biological_sequence_data", opts.biological},
+                                {"verdicts", verdicts_json(verdicts)}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.3g", operations);
+  ctx.out() << "Training run: " << buffer << " operations (" << basis << ")\n\n";
+  print_verdicts(ctx.out(), verdicts, rules);
+}
+
+void check_positive(const char* flag, double x)
+{
+  FC_EXPECTS(std::isnan(x) || (std::isfinite(x) && x > 0),
+             std::string(flag) + ": expected a positive finite number");
+}
+
+void run_comply(context& ctx, const comply_options& opts)
+{
+  const int subjects = (!opts.part.empty() ? 1 : 0) + (!opts.fleet_files.empty() ? 1 : 0) + (opts.train ? 1 : 0);
+  FC_EXPECTS(subjects == 1, "comply: give exactly one of --part ID, --fleet FILE or --train");
+  for (const auto& [flag, value] : {std::pair<const char*, double>{"--flops", opts.flops},
+                                    {"--params", opts.params},
+                                    {"--active-params", opts.active_params},
+                                    {"--tokens", opts.tokens}}) {
+    check_positive(flag, value);
+  }
+  const auto& rules = ctx.rules();
+  const auto as_of = as_of_date(opts);
+  const auto selected = select_rules(rules, opts.rules, as_of);
+  const date today = as_of ? *as_of : today_utc();
+  if (!opts.part.empty()) {
+    run_comply_part(ctx, opts, rules, selected, today);
+  } else if (opts.train) {
+    run_comply_train(ctx, opts, rules, selected, today);
+  } else {
+    run_comply_fleet(ctx, opts.fleet_files, rules, selected, today);
+  }
+}
+
+}  // namespace
+
+void setup_comply(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands)
+{
+  auto opts = std::make_shared<comply_options>();
+  auto* cmd = app.add_subcommand("comply", "Per-rule verdicts, with the clause and the numbers that decided them");
+  cmd->add_option("--part", opts->part, "Part id (see `fleetcap specs list`)");
+  cmd->add_option("--fleet", opts->fleet_files, "Fleet inventory file(s) (data/fleets format)")->type_name("FILE");
+  cmd->add_flag("--train", opts->train, "Verdicts on a training run (with --flops or --params/--tokens)");
+  cmd->add_option("--flops", opts->flops, "Total training operations")->type_name("F");
+  cmd->add_option("--params", opts->params, "Parameter count N (for 6ND)")->type_name("N");
+  cmd->add_option("--active-params", opts->active_params, "Active parameters per token (MoE)")->type_name("N");
+  cmd->add_option("--tokens", opts->tokens, "Training tokens D (for 6ND)")->type_name("D");
+  cmd->add_flag("--bio", opts->biological, "Trained primarily on biological sequence data (EO 14110's 1e23 line)");
+  cmd->add_option("--rules", opts->rules, "Comma-separated rule ids (default: all)")->type_name("ID,...");
+  cmd->add_option("--as-of", opts->as_of, "Only the rules in force on this date")->type_name("YYYY-MM-DD");
+  commands.emplace_back(cmd, [opts](context& ctx) { run_comply(ctx, *opts); });
+}
+
+}  // namespace fleetcap::cli

@@ -1,0 +1,241 @@
+// `fleetcap comply --fleet FILE`: each rule's view of an inventory, per owner: controlled vs
+// uncontrolled compute under the export rules, totals against the diffusion caps, the
+// domestic-supplier share against its line, and clusters against EO 14110's 1e20 op/s.
+
+#include <cmath>
+#include <map>
+
+#include "app.hpp"
+#include "fleetcap/capacity.hpp"
+#include "fleetcap/compliance.hpp"
+#include "fleetcap/format.hpp"
+#include "kernels/capacity.cuh"
+#include "kernels/compliance.cuh"
+#include "output.hpp"
+
+namespace fleetcap::cli {
+
+namespace {
+
+// Highest dense op/s over all formats: the "theoretical maximum computing capacity" of
+// EO 14110 sec. 4.2(b)(ii) counts integer or floating-point operations alike.
+double peak_ops_per_s(const part_spec& p, int which)
+{
+  double best = 0.0;
+  for (const auto& r : p.dense_peak_ops_per_s) {
+    if (r.known()) {
+      best = std::max(best, which == 0 ? r.low : (which == 2 ? r.high : r.mid));
+    }
+  }
+  return best;
+}
+
+struct owner_totals {
+  range units{0, 0, 0};
+  range tpp{0, 0, 0};
+  range domestic_units{0, 0, 0};
+  range domestic_tpp{0, 0, 0};
+  range peak_ops_per_s{0, 0, 0};
+  std::string country;
+  // Per export rule: status -> (units, tpp) at the mid.
+  std::map<std::string, std::map<std::string, std::pair<double, double>>> by_rule_status;
+};
+
+void add(range& into, const range& units, double low, double mid, double high)
+{
+  into.low += units.low * low;
+  into.mid += units.mid * mid;
+  into.high += units.high * high;
+}
+
+bool is_export_rule(const rule& r)
+{
+  return r.kind == "us_3a090_2022" || r.kind == "us_3a090_2023" || r.kind == "us_h20_licence_2025" ||
+         r.kind == "us_cbc_2026" || r.kind == "us_diffusion_2025";
+}
+
+bool counts_as_controlled(verdict_status s)
+{
+  return s == verdict_status::eccn_3a090_a || s == verdict_status::eccn_3a090_b ||
+         s == verdict_status::licence_required || s == verdict_status::case_by_case;
+}
+
+std::string share_text(double part, double whole)
+{
+  return whole > 0 ? format_number(100.0 * part / whole, 1) + "%" : "-";
+}
+
+}  // namespace
+
+void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const std::vector<rule>& rules,
+                      const std::vector<const rule*>& selected, const date& today)
+{
+  std::vector<fleet> fleets;
+  for (const auto& f : files) {
+    fleets.push_back(ctx.fleet_from(f));
+  }
+  const auto& parts = ctx.parts();
+  const auto metrics = evaluate_parts(ctx.backend(), parts);
+  const auto holdings = resolve_holdings(fleets, parts);
+
+  // Each part's verdict under each selected rule, once.
+  std::vector<std::vector<rule_verdict>> part_verdicts(parts.size());
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    part_verdicts[p] = comply_part(parts[p], metrics[p], rules, selected, today);
+  }
+
+  std::map<std::string, owner_totals> owners;
+  for (const auto& h : holdings) {
+    auto& o = owners[h.owner];
+    o.country = h.country;
+    const auto& p = parts[h.part_index];
+    const auto& m = metrics[h.part_index];
+    auto tpp_at = [&](const part_metrics& x) { return x.tpp_format < 0 ? 0.0 : x.tpp; };
+    add(o.units, h.units, 1, 1, 1);
+    add(o.tpp, h.units, tpp_at(m.low), tpp_at(m.mid), tpp_at(m.high));
+    add(o.peak_ops_per_s, h.units, peak_ops_per_s(p, 0), peak_ops_per_s(p, 1), peak_ops_per_s(p, 2));
+    for (const rule* r : selected) {
+      if (r->kind == "cn_domestic_share_2025" && p.vendor_country == r->domestic_country) {
+        add(o.domestic_units, h.units, 1, 1, 1);
+        add(o.domestic_tpp, h.units, tpp_at(m.low), tpp_at(m.mid), tpp_at(m.high));
+      }
+    }
+    for (std::size_t k = 0; k < selected.size(); ++k) {
+      if (is_export_rule(*selected[k])) {
+        auto& cell = o.by_rule_status[selected[k]->id][status_name(part_verdicts[h.part_index][k].status)];
+        cell.first += h.units.mid;
+        cell.second += h.units.mid * tpp_at(m.mid);
+      }
+    }
+  }
+
+  nlohmann::json j = {{"fleets", nlohmann::json::array()}, {"rules", nlohmann::json::array()}};
+  for (const auto& f : fleets) {
+    j["fleets"].push_back({{"id", f.id}, {"file", f.origin}});
+  }
+  auto& out = ctx.out();
+  const bool json = ctx.options().json;
+  if (!json) {
+    out << "Compliance view of ";
+    for (std::size_t i = 0; i < fleets.size(); ++i) {
+      out << (i ? ", " : "") << fleets[i].id;
+    }
+    out << " (" << holdings.size() << " holdings, " << owners.size() << " owners; mid values unless a range is shown)\n";
+  }
+
+  for (std::size_t k = 0; k < selected.size(); ++k) {
+    const rule& r = *selected[k];
+    nlohmann::json jr = {{"rule", r.id}, {"kind", r.kind}, {"in_force", r.in_force_on(today)}, {"owners", nlohmann::json::array()}};
+    std::string heading = r.id + " (" + r.name + ")" + (r.in_force_on(today) ? "" : " [not in force]");
+    if (is_export_rule(r)) {
+      text_table t({"owner", "controlled units", "controlled TPP share", "uncontrolled units", "undetermined units", "statuses"},
+                   {false, true, true, true, true, false});
+      for (const auto& [owner, o] : owners) {
+        double cu = 0, ct = 0, nu = 0, uu = 0, total_tpp = 0;
+        std::string statuses;
+        nlohmann::json js = nlohmann::json::object();
+        for (const auto& [status, v] : o.by_rule_status.at(r.id)) {
+          total_tpp += v.second;
+          statuses += (statuses.empty() ? "" : ", ") + status + " " + format_compact(v.first);
+          js[status] = {{"units", v.first}, {"tpp", v.second}, {"h100e_tpp_basis", v.second / h100_sxm_tpp}};
+          if (status == "undetermined") {
+            uu += v.first;
+          } else if (counts_as_controlled(status == "3A090.a" ? verdict_status::eccn_3a090_a
+                                          : status == "3A090.b" ? verdict_status::eccn_3a090_b
+                                          : status == "licence_required" ? verdict_status::licence_required
+                                          : status == "case_by_case" ? verdict_status::case_by_case
+                                                                     : verdict_status::not_controlled)) {
+            cu += v.first;
+            ct += v.second;
+          } else {
+            nu += v.first;
+          }
+        }
+        t.add_row({owner, format_compact(cu), share_text(ct, total_tpp), format_compact(nu), format_compact(uu), statuses});
+        jr["owners"].push_back({{"owner", owner}, {"by_status", js}, {"controlled_units", cu}, {"controlled_tpp", ct},
+                                {"uncontrolled_units", nu}, {"undetermined_units", uu}});
+      }
+      if (!json) {
+        out << "\n" << heading << "\n";
+        t.print(out);
+      }
+      if (r.kind == "us_diffusion_2025") {
+        std::map<std::string, range> by_country;
+        for (const auto& [owner, o] : owners) {
+          auto& c = by_country[o.country];
+          c.low += o.tpp.low;
+          c.mid += o.tpp.mid;
+          c.high += o.tpp.high;
+        }
+        const double cap = r.parameter("tier2_country_cap_tpp");
+        const double cap_g2g = r.parameter("tier2_country_cap_g2g_tpp");
+        text_table t2({"country", "total TPP", "H100e (TPP basis)", "vs cap " + format_compact(cap) + " TPP (" +
+                                                                      format_number(cap / h100_sxm_tpp, 0) + " H100e)"},
+                      {false, true, true, false});
+        jr["countries"] = nlohmann::json::array();
+        for (const auto& [country, tpp] : by_country) {
+          const auto v = compare_to_threshold(tpp.mid, cap, true);
+          const auto status = static_cast<verdict_status>(v.status);
+          t2.add_row({country, format_compact_range(tpp), format_compact_range({tpp.low / h100_sxm_tpp, tpp.mid / h100_sxm_tpp, tpp.high / h100_sxm_tpp}),
+                      std::string(status_name(status)) + " (" + share_text(tpp.mid, cap) + " of the cap, " +
+                          share_text(tpp.mid, cap_g2g) + " of the doubled cap)"});
+          jr["countries"].push_back({{"country", country}, {"tpp", {{"low", tpp.low}, {"mid", tpp.mid}, {"high", tpp.high}}},
+                                     {"h100e", tpp.mid / h100_sxm_tpp}, {"status", status_name(status)},
+                                     {"cap_tpp", cap}, {"cap_h100e", cap / h100_sxm_tpp}});
+        }
+        if (!json) {
+          t2.print(out);
+          out << "The cap applies to tier-2 destinations only (tier 1 has none; tier 3, D:5 and Macau, faces a "
+                 "presumption of denial); fleetcap does not assign tiers, so read each country's line accordingly.\n";
+        }
+      }
+    } else if (r.kind == "cn_domestic_share_2025") {
+      const double line = r.parameter("domestic_share_min");
+      text_table t({"owner", "domestic units", "domestic share (units)", "domestic share (TPP)", "status"},
+                   {false, true, true, true, false});
+      for (const auto& [owner, o] : owners) {
+        if (o.country != r.domestic_country) {
+          continue;
+        }
+        const double share = o.units.mid > 0 ? o.domestic_units.mid / o.units.mid : NAN;
+        const auto v = compare_to_threshold(share, line, false);
+        t.add_row({owner, format_compact_range(o.domestic_units), share_text(o.domestic_units.mid, o.units.mid),
+                   share_text(o.domestic_tpp.mid, o.tpp.mid), status_name(static_cast<verdict_status>(v.status))});
+        jr["owners"].push_back({{"owner", owner}, {"domestic_share_units", share},
+                                {"domestic_share_tpp", o.tpp.mid > 0 ? o.domestic_tpp.mid / o.tpp.mid : NAN},
+                                {"status", status_name(static_cast<verdict_status>(v.status))}, {"line", line}});
+      }
+      if (!json) {
+        out << "\n" << heading << ": at least " << format_number(100 * line, 0) << "% of chips from "
+            << r.domestic_country << " suppliers (share of units, mid)\n";
+        t.print(out);
+      }
+    } else if (r.kind == "us_eo14110_2023") {
+      const double line = r.parameter("cluster_ops_per_s_min");
+      text_table t({"owner", "peak op/s (all parts)", "status if co-located"}, {false, true, false});
+      for (const auto& [owner, o] : owners) {
+        const auto v = compare_to_threshold(o.peak_ops_per_s.mid, line, false);
+        t.add_row({owner, format_compact_range(o.peak_ops_per_s), status_name(static_cast<verdict_status>(v.status))});
+        jr["owners"].push_back({{"owner", owner},
+                                {"peak_ops_per_s", {{"low", o.peak_ops_per_s.low}, {"mid", o.peak_ops_per_s.mid}, {"high", o.peak_ops_per_s.high}}},
+                                {"status_if_co_located", status_name(static_cast<verdict_status>(v.status))}});
+      }
+      if (!json) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.0e", line);
+        out << "\n" << heading << ": a cluster of " << buffer
+            << " op/s or more, co-located and networked at over 100 Gbit/s (an owner's whole fleet, as an upper "
+               "bound for any one site)\n";
+        t.print(out);
+      }
+    } else {
+      jr["note"] = "applies to parts or training runs, not to fleets";
+    }
+    j["rules"].push_back(jr);
+  }
+  if (json) {
+    out << j.dump(2) << "\n";
+  }
+}
+
+}  // namespace fleetcap::cli

@@ -1,0 +1,148 @@
+// `fleetcap fleet FILE... --by KEY`: aggregate capacity of inventories, as intervals and,
+// with --samples, as Monte Carlo quantiles.
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+
+#include "app.hpp"
+#include "capacity_output.hpp"
+#include "fleetcap/error.hpp"
+#include "fleetcap/format.hpp"
+#include "output.hpp"
+
+namespace fleetcap::cli {
+
+namespace {
+
+struct fleet_options {
+  std::vector<std::string> files;
+  std::string by = "owner";
+  std::string h100e = "int8";
+  double pue = 1.0;
+  std::uint64_t samples = 0;
+  std::uint64_t seed = 1;
+  std::string distribution = "triangular";
+  bool csv = false;
+  bool explain = false;
+};
+
+constexpr mc_metric mc_metrics[] = {mc_metric::units, mc_metric::h100e, mc_metric::bf16_flop_per_s, mc_metric::tpp,
+                                    mc_metric::facility_watts, mc_metric::capex_usd};
+
+void run_fleet(context& ctx, const fleet_options& opts)
+{
+  FC_EXPECTS(!opts.files.empty(), "fleet: give at least one inventory FILE (or a catalogue fleet id)");
+  FC_EXPECTS(std::isfinite(opts.pue) && opts.pue >= 1.0, "--pue: expected a number >= 1, got " + format_number(opts.pue, 3));
+  FC_EXPECTS(!(opts.csv && ctx.options().json), "fleet: --csv and --json are exclusive");
+  capacity_options options;
+  options.by = parse_group_key(opts.by);
+  options.basis = parse_h100e_basis(opts.h100e);
+  options.pue = opts.pue;
+  monte_carlo_options mc;
+  mc.samples = opts.samples;
+  mc.seed = opts.seed;
+  mc.distribution = parse_distribution(opts.distribution);
+
+  std::vector<fleet> fleets;
+  for (const auto& f : opts.files) {
+    fleets.push_back(ctx.fleet_from(f));
+  }
+  const auto& parts = ctx.parts();
+  const auto backend = ctx.backend();
+  const auto metrics = evaluate_parts(backend, parts);
+  const auto holdings = resolve_holdings(fleets, parts);
+  const auto view = make_capacity_view(holdings, parts, metrics, options);
+
+  std::vector<std::vector<mc_quantiles>> quantiles;
+  if (mc.samples > 0) {
+    for (auto m : mc_metrics) {
+      quantiles.push_back(monte_carlo_capacity(backend, holdings, parts, metrics, view.groups, options, m, mc));
+    }
+  }
+
+  auto& out = ctx.out();
+  if (ctx.options().json) {
+    auto j = capacity_json(view);
+    j["fleets"] = nlohmann::json::array();
+    for (const auto& f : fleets) {
+      j["fleets"].push_back({{"id", f.id}, {"name", f.name}, {"file", f.origin}, {"sources", f.sources}});
+    }
+    if (mc.samples > 0) {
+      nlohmann::json m = {{"samples", mc.samples},
+                          {"seed", mc.seed},
+                          {"distribution", distribution_name(mc.distribution)},
+                          {"backend", backend_name(backend)},
+                          {"metrics", nlohmann::json::object()}};
+      for (std::size_t k = 0; k < std::size(mc_metrics); ++k) {
+        nlohmann::json per = nlohmann::json::object();
+        for (std::size_t g = 0; g <= view.groups.size(); ++g) {
+          const auto& q = quantiles[k][g];
+          per[g < view.groups.size() ? view.groups[g].key : "total"] = {
+              {"p5", q.p5}, {"p50", q.p50}, {"p95", q.p95}, {"mean", q.mean}};
+        }
+        m["metrics"][mc_metric_name(mc_metrics[k])] = per;
+      }
+      j["monte_carlo"] = m;
+    }
+    out << j.dump(2) << "\n";
+    return;
+  }
+  if (opts.csv) {
+    print_capacity_csv(out, view);
+    return;
+  }
+  out << "Capacity of ";
+  for (std::size_t i = 0; i < fleets.size(); ++i) {
+    out << (i ? ", " : "") << fleets[i].name << " (" << fleets[i].id << ")";
+  }
+  out << ", by " << group_key_name(options.by) << "\n\n";
+  print_capacity_table(out, view);
+  if (mc.samples > 0) {
+    out << "\nMonte Carlo: " << mc.samples << " samples, " << distribution_name(mc.distribution)
+        << " on each low/mid/high, seed " << mc.seed << ", " << backend_name(backend)
+        << " backend; p50 [p5-p95]\n";
+    text_table t({group_key_name(options.by), "units", "H100e", "BF16 PFLOP/s", "TPP (M)",
+                  options.pue != 1.0 ? "facility MW" : "TDP MW", "capex $bn"},
+                 {false, true, true, true, true, true, true});
+    const double units_of[] = {1.0, 1.0, 1e15, 1e6, 1e6, 1e9};
+    for (std::size_t g = 0; g <= view.groups.size(); ++g) {
+      std::vector<std::string> row = {g < view.groups.size() ? view.groups[g].key : "total"};
+      for (std::size_t k = 0; k < std::size(mc_metrics); ++k) {
+        const auto& q = quantiles[k][g];
+        row.push_back(format_compact(q.p50 / units_of[k]) + " [" + format_compact(q.p5 / units_of[k]) + "-" +
+                      format_compact(q.p95 / units_of[k]) + "]");
+      }
+      t.add_row(row);
+    }
+    t.print(out);
+  }
+  if (opts.explain) {
+    print_trail(out, view);
+  }
+}
+
+}  // namespace
+
+void setup_fleet(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands)
+{
+  auto opts = std::make_shared<fleet_options>();
+  auto* cmd = app.add_subcommand("fleet", "Aggregate capacity of fleet inventories");
+  cmd->add_option("files", opts->files, "Inventory files (data/fleets format) or catalogue fleet ids")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("--by", opts->by, "Group by owner, part, vendor, country, year, status or fleet")
+      ->type_name("KEY");
+  cmd->add_option("--h100e", opts->h100e, "H100-equivalent basis: int8 (8-bit dense / 1,979, Epoch), tpp, bf16")
+      ->type_name("BASIS");
+  cmd->add_option("--pue", opts->pue, "Power usage effectiveness for facility power (default 1: TDP only)");
+  cmd->add_option("--samples", opts->samples, "Monte Carlo samples over the ranges (0: intervals only)")
+      ->type_name("N");
+  cmd->add_option("--seed", opts->seed, "Monte Carlo seed");
+  cmd->add_option("--distribution", opts->distribution, "triangular or pert on each low/mid/high");
+  cmd->add_flag("--csv", opts->csv, "CSV output (one row per group, low/mid/high columns)");
+  cmd->add_flag("--explain", opts->explain, "Print the derivation and source of every holding");
+  commands.emplace_back(cmd, [opts](context& ctx) { run_fleet(ctx, *opts); });
+}
+
+}  // namespace fleetcap::cli

@@ -1,0 +1,86 @@
+#pragma once
+/// @file
+/// @brief Fleet inventories (`data/fleets/<id>.json`): who owns how many of which part, with
+/// ranges and sources, and their resolution into holdings of one part each.
+
+#include <string>
+#include <vector>
+
+#include "fleetcap/catalog.hpp"
+#include "fleetcap/spec.hpp"
+
+namespace fleetcap {
+
+enum class fleet_status { planned, ordered, delivered };
+const char* fleet_status_name(fleet_status s);
+
+/// @brief One part of an entry's mix (a single-part entry has one share of exactly 1).
+struct fleet_share {
+  std::string part;
+  range share;
+  range price_usd;  ///< override of the catalogue price; unknown when not given
+  std::string price_source;
+};
+
+/// @brief Money converted to units through the parts' prices.
+struct fleet_budget {
+  range amount;  ///< in `currency` units
+  std::string currency;
+  range usd_per_unit;  ///< exchange rate, USD per currency unit (exactly 1 for USD)
+  std::string exchange_rate_source;
+};
+
+struct fleet_entry {
+  std::string owner;
+  std::string country;
+  int year = 0;
+  fleet_status status = fleet_status::delivered;
+  std::vector<fleet_share> mix;
+  bool has_count = false;
+  range count;          ///< units, when has_count
+  fleet_budget budget;  ///< when !has_count
+  std::string source;
+  std::vector<std::string> notes;
+  std::string pointer;  ///< "/entries/3", for messages and --explain
+};
+
+struct fleet {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<fleet_entry> entries;
+  std::vector<std::string> notes;
+  std::vector<std::string> sources;
+  std::string origin;
+};
+
+/// @brief Parses and validates a fleet file against the catalogue's part ids.
+/// @throws input_error naming the file, the JSON pointer and the problem.
+fleet parse_fleet(const catalog_file& file, const std::vector<part_spec>& parts);
+
+/// @brief Reads and parses a fleet file from disk.
+fleet load_fleet_file(const std::string& path, const std::vector<part_spec>& parts);
+
+/// @brief Every fleet in the catalogue's `data/fleets/`.
+std::vector<fleet> load_fleets(const catalog_source& source, const std::vector<part_spec>& parts);
+
+/// @brief One part held by one owner: an entry resolved into units (and spend) with ranges.
+struct holding {
+  std::string fleet;
+  std::size_t entry = 0;       ///< index into fleet.entries
+  std::size_t part_index = 0;  ///< index into the parts vector given to resolve_holdings
+  std::string owner;
+  std::string country;
+  int year = 0;
+  fleet_status status = fleet_status::delivered;
+  range units;
+  range capex_usd;  ///< unknown when neither a budget nor a price is known
+  std::string trail;  ///< how the units were derived, with the sources (for --explain)
+};
+
+/// @brief Resolves entries into holdings: count x share, or budget x rate x share / price
+/// (interval arithmetic: the low end takes the low amount and share and the high price).
+/// @throws input_error when a budget buys a part with no known price.
+std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const std::vector<part_spec>& parts);
+
+}  // namespace fleetcap

@@ -1,0 +1,300 @@
+// Fleet inventories: loading, validation, and resolution into holdings.
+
+#include "fleetcap/fleet.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "detail/json_fields.hpp"
+#include "fleetcap/error.hpp"
+#include "fleetcap/format.hpp"
+
+namespace fleetcap {
+
+const char* fleet_status_name(fleet_status s)
+{
+  switch (s) {
+    case fleet_status::planned: return "planned";
+    case fleet_status::ordered: return "ordered";
+    case fleet_status::delivered: return "delivered";
+  }
+  return "?";
+}
+
+namespace {
+
+// Currencies a budget may be stated in; each needs a stated exchange rate except USD.
+const std::vector<std::string>& known_currencies()
+{
+  static const std::vector<std::string> c = {"USD", "CNY", "EUR", "JPY", "KRW", "GBP", "TWD"};
+  return c;
+}
+
+std::string file_stem(const std::string& name)
+{
+  const auto slash = name.find_last_of('/');
+  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  return base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0 ? base.substr(0, base.size() - 5) : base;
+}
+
+std::size_t part_index_of(const std::vector<part_spec>& parts, const std::string& id, const std::string& file,
+                          const std::string& pointer)
+{
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].id == id) {
+      return i;
+    }
+    ids.push_back(parts[i].id);
+  }
+  const auto near = closest_ids(ids, id);
+  std::string msg = file + ": " + pointer + ": unknown part id \"" + id + "\"";
+  if (!near.empty()) {
+    msg += " (closest: ";
+    for (std::size_t i = 0; i < near.size(); ++i) {
+      msg += (i ? ", " : "") + near[i];
+    }
+    msg += ")";
+  }
+  throw input_error(msg);
+}
+
+fleet_share parse_share(const nlohmann::json& j, const std::string& file, const std::string& pointer,
+                        const std::vector<part_spec>& parts)
+{
+  const detail::json_object_reader r(j, file, pointer);
+  r.allow_only({"part", "share", "price_usd", "price_source"});
+  fleet_share s;
+  s.part = r.required_string("part");
+  part_index_of(parts, s.part, file, pointer + "/part");
+  s.share = r.nullable_positive_range("share", 1.0);
+  if (!s.share.known()) {
+    r.fail("share", "expected a share in (0, 1], got null");
+  }
+  if (s.share.high > 1.0) {
+    r.fail("share", "a share must be at most 1, got " + format_number(s.share.high, 3));
+  }
+  s.price_usd = r.nullable_positive_range("price_usd", 1.0, true);
+  if (j.contains("price_source")) {
+    s.price_source = r.required_string("price_source");
+  }
+  if (s.price_usd.known() && s.price_source.empty()) {
+    r.fail("price_source", "missing required field (a price override needs its source)");
+  }
+  return s;
+}
+
+fleet_entry parse_entry(const nlohmann::json& j, const std::string& file, const std::string& pointer,
+                        const std::vector<part_spec>& parts)
+{
+  const detail::json_object_reader r(j, file, pointer);
+  r.allow_only({"owner", "country", "year", "status", "part", "mix", "count", "budget", "source", "notes"});
+  fleet_entry e;
+  e.pointer = pointer;
+  e.owner = r.required_string("owner");
+  e.country = r.required_string("country");
+  if (e.country.size() != 2 || !std::isupper(static_cast<unsigned char>(e.country[0])) ||
+      !std::isupper(static_cast<unsigned char>(e.country[1]))) {
+    r.fail("country", "expected an ISO 3166-1 alpha-2 code such as \"CN\", got \"" + e.country + "\"");
+  }
+  const auto year = r.nullable_integer("year", 1990, 2100);
+  if (!year) {
+    r.fail("year", "expected a year, got null");
+  }
+  e.year = *year;
+  const auto status = r.required_string("status");
+  if (status == "planned") {
+    e.status = fleet_status::planned;
+  } else if (status == "ordered") {
+    e.status = fleet_status::ordered;
+  } else if (status == "delivered") {
+    e.status = fleet_status::delivered;
+  } else {
+    r.fail("status", "expected planned, ordered or delivered, got \"" + status + "\"");
+  }
+  e.source = r.required_string("source");
+  if (j.contains("notes")) {
+    e.notes = r.string_array("notes", false);
+  }
+
+  const bool has_part = j.contains("part"), has_mix = j.contains("mix");
+  if (has_part == has_mix) {
+    r.fail("part", has_part ? "give either \"part\" or \"mix\", not both" : "missing: give \"part\" or \"mix\"");
+  }
+  if (has_part) {
+    fleet_share s;
+    s.part = r.required_string("part");
+    part_index_of(parts, s.part, file, pointer + "/part");
+    s.share = range::exact(1.0);
+    s.price_usd = range::unknown();
+    e.mix.push_back(s);
+  } else {
+    const auto& mix = j.at("mix");
+    if (!mix.is_array() || mix.empty()) {
+      r.fail("mix", "expected a non-empty array of {\"part\", \"share\"}, got " + detail::describe_json(mix));
+    }
+    double sum = 0.0;
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+      e.mix.push_back(parse_share(mix[i], file, pointer + "/mix/" + std::to_string(i), parts));
+      sum += e.mix.back().share.mid;
+    }
+    if (std::fabs(sum - 1.0) > 1e-9) {
+      char buffer[96];
+      std::snprintf(buffer, sizeof buffer, "the shares' mids sum to %.12g, not 1 (within 1e-9)", sum);
+      r.fail("mix", buffer);
+    }
+  }
+
+  const bool has_count = j.contains("count"), has_budget = j.contains("budget");
+  if (has_count == has_budget) {
+    r.fail("count", has_count ? "give either \"count\" or \"budget\", not both"
+                              : "missing: give \"count\" or \"budget\"");
+  }
+  e.has_count = has_count;
+  if (has_count) {
+    e.count = r.nullable_positive_range("count", 1.0);
+    if (!e.count.known()) {
+      r.fail("count", "expected a positive count, got null");
+    }
+  } else {
+    const std::string bp = pointer + "/budget";
+    const detail::json_object_reader b(j.at("budget"), file, bp);
+    b.allow_only({"amount", "currency", "usd_per_unit", "exchange_rate_source"});
+    e.budget.amount = b.nullable_positive_range("amount", 1.0);
+    if (!e.budget.amount.known()) {
+      b.fail("amount", "expected a positive amount, got null");
+    }
+    e.budget.currency = b.required_string("currency");
+    const auto& known = known_currencies();
+    if (std::find(known.begin(), known.end(), e.budget.currency) == known.end()) {
+      std::string list;
+      for (const auto& c : known) {
+        list += (list.empty() ? "" : ", ") + c;
+      }
+      b.fail("currency", "unknown currency \"" + e.budget.currency + "\" (known: " + list + ")");
+    }
+    if (e.budget.currency == "USD") {
+      e.budget.usd_per_unit = b.nullable_positive_range("usd_per_unit", 1.0, true);
+      if (e.budget.usd_per_unit.known() && (e.budget.usd_per_unit.low != 1.0 || e.budget.usd_per_unit.high != 1.0)) {
+        b.fail("usd_per_unit", "a USD budget has a rate of exactly 1");
+      }
+      e.budget.usd_per_unit = range::exact(1.0);
+    } else {
+      e.budget.usd_per_unit = b.nullable_positive_range("usd_per_unit", 1.0);
+      if (!e.budget.usd_per_unit.known()) {
+        b.fail("usd_per_unit", "expected the exchange rate (USD per " + e.budget.currency + "), got null");
+      }
+      e.budget.exchange_rate_source = b.required_string("exchange_rate_source");
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
+fleet parse_fleet(const catalog_file& file, const std::vector<part_spec>& parts)
+{
+  const auto json = detail::parse_json(file.name, file.text);
+  const detail::json_object_reader r(json, file.name, "");
+  r.allow_only({"id", "name", "description", "entries", "notes", "sources"});
+  fleet f;
+  f.origin = file.name;
+  f.id = r.required_string("id");
+  if (f.id != file_stem(file.name)) {
+    r.fail("id", "\"" + f.id + "\" does not match the file name (expected \"" + file_stem(file.name) + "\")");
+  }
+  f.name = r.required_string("name");
+  f.description = r.required_string("description");
+  f.notes = r.string_array("notes", false);
+  f.sources = r.string_array("sources", true);
+  const auto it = json.find("entries");
+  if (it == json.end()) {
+    r.fail("entries", "missing required field");
+  }
+  if (!it->is_array()) {
+    r.fail("entries", "expected an array of entries, got " + detail::describe_json(*it));
+  }
+  if (it->empty()) {
+    r.fail("entries", "the inventory is empty");
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    f.entries.push_back(parse_entry((*it)[i], file.name, "/entries/" + std::to_string(i), parts));
+  }
+  return f;
+}
+
+fleet load_fleet_file(const std::string& path, const std::vector<part_spec>& parts)
+{
+  std::ifstream in(path, std::ios::binary);
+  FC_EXPECTS(in.good(), path + ": cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_fleet({path, text.str()}, parts);
+}
+
+std::vector<fleet> load_fleets(const catalog_source& source, const std::vector<part_spec>& parts)
+{
+  std::vector<fleet> out;
+  for (const auto& f : source.json_files("data/fleets")) {
+    out.push_back(parse_fleet(f, parts));
+  }
+  return out;
+}
+
+std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const std::vector<part_spec>& parts)
+{
+  std::vector<holding> out;
+  for (const auto& f : fleets) {
+    for (std::size_t e = 0; e < f.entries.size(); ++e) {
+      const auto& entry = f.entries[e];
+      for (std::size_t s = 0; s < entry.mix.size(); ++s) {
+        const auto& share = entry.mix[s];
+        const std::string where = f.origin + ": " + entry.pointer;
+        holding h;
+        h.fleet = f.id;
+        h.entry = e;
+        h.part_index = part_index_of(parts, share.part, f.origin, entry.pointer);
+        h.owner = entry.owner;
+        h.country = entry.country;
+        h.year = entry.year;
+        h.status = entry.status;
+        const part_spec& part = parts[h.part_index];
+        const range price = share.price_usd.known() ? share.price_usd : part.price_usd;
+        const std::string price_from = share.price_usd.known() ? share.price_source : part.origin;
+        std::string share_text = entry.mix.size() > 1 ? " x share " + format_range(share.share, 1.0, 2) : "";
+        if (entry.has_count) {
+          h.units = {entry.count.low * share.share.low, entry.count.mid * share.share.mid,
+                     entry.count.high * share.share.high};
+          h.capex_usd = price.known() ? range{h.units.low * price.low, h.units.mid * price.mid,
+                                              h.units.high * price.high}
+                                      : range::unknown();
+          h.trail = "count " + format_range(entry.count, 1.0, 0) + share_text + " [" + entry.source + "]";
+        } else {
+          if (!price.known()) {
+            throw input_error(where + "/budget: part \"" + share.part +
+                              "\" has no price in the catalogue; give \"price_usd\" and \"price_source\" "
+                              "in its mix item");
+          }
+          const auto& b = entry.budget;
+          const range usd{b.amount.low * b.usd_per_unit.low, b.amount.mid * b.usd_per_unit.mid,
+                          b.amount.high * b.usd_per_unit.high};
+          h.capex_usd = {usd.low * share.share.low, usd.mid * share.share.mid, usd.high * share.share.high};
+          h.units = {h.capex_usd.low / price.high, h.capex_usd.mid / price.mid, h.capex_usd.high / price.low};
+          h.trail = "budget " + format_range(b.amount, 1e9, 1) + " bn " + b.currency +
+                    (b.currency == "USD" ? "" : " x " + format_range(b.usd_per_unit, 1.0, 4) + " USD/" + b.currency) +
+                    share_text + " / price " + format_range(price, 1.0, 0) + " USD [" + entry.source +
+                    (b.exchange_rate_source.empty() ? "" : "; rate: " + b.exchange_rate_source) +
+                    "; price: " + price_from + "]";
+        }
+        out.push_back(std::move(h));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace fleetcap

@@ -1,0 +1,19 @@
+// CPU backend of the fleet Monte Carlo (Thrust OpenMP device system).
+#include <thrust/system/omp/execution_policy.h>
+
+#define FC_BACKEND_NS cpu_backend
+#define FC_EXEC_POLICY thrust::omp::par
+#include "kernels/monte_carlo.inl"
+
+namespace fleetcap::cpu_backend {
+
+void monte_carlo_totals(const mc_holding* holdings, const mc_part_figure* figures, int /*part_count*/,
+                        const mc_config& cfg, std::uint64_t samples, double* out)
+{
+  if (samples == 0) {
+    return;
+  }
+  monte_carlo_on_device(holdings, figures, cfg, samples, out);
+}
+
+}  // namespace fleetcap::cpu_backend
