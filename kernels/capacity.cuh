@@ -7,14 +7,17 @@ namespace fleetcap {
 
 // Bases of H100-equivalents. The reference is the H100 SXM at its dense datasheet peaks.
 enum class h100e_basis : int {
-  tpp = 0,   // TPP / 15,832 (export-control basis; BIS diffusion figures use it)
+  tpp = 0,   // TPP / 15,831.2 (export-control basis; the diffusion figures use it)
   int8 = 1,  // dense 8-bit (FP8 or INT8) TOPS / 1,979 (Epoch AI's basis)
   bf16 = 2,  // dense BF16 TFLOP/s / 989.5
 };
 
-// H100 SXM TPP: 1,979 dense 8-bit TOPS x 8. The AI Diffusion figures agree: 790,000,000 TPP is
-// quoted as 49,901 H100e and 26,900,000 TPP as 1,699 (getcoai; broadberry).
-inline constexpr double h100_sxm_tpp = 15832.0;
+// H100-equivalent on the TPP basis: 15,831.2 = 1,978.9 dense 8-bit TOPS (the clock-derived
+// peak) x 8. This is the divisor behind the published AI Diffusion conversions: 790,000,000
+// TPP = 49,901 H100e and 26,900,000 TPP = 1,699 H100e (getcoai; broadberry); the rounded
+// 15,832 would give 49,899. The difference from the catalogue's H100 (15,832, from the
+// datasheet's 3,958 / 2) is 0.005 %.
+inline constexpr double h100_sxm_tpp = 15831.2;
 inline constexpr double h100_sxm_dense_8bit_ops_per_s = 1979e12;  // 3,958 sparse / 2 (datasheet)
 inline constexpr double h100_sxm_dense_bf16_flop_per_s = 989.5e12;  // 1,979 sparse / 2 (datasheet)
 

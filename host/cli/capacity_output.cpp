@@ -56,7 +56,7 @@ void print_capacity_table(std::ostream& out, const capacity_view& v)
          "(a lower bound). H100e basis "
       << h100e_basis_name(v.options.basis)
       << (v.options.basis == h100e_basis::int8   ? " = dense 8-bit TOPS / 1,979 (Epoch AI)"
-          : v.options.basis == h100e_basis::tpp ? " = TPP / 15,832"
+          : v.options.basis == h100e_basis::tpp ? " = TPP / 15,831.2 (1,978.9 x 8)"
                                                 : " = dense BF16 TFLOP/s / 989.5")
       << ".";
   if (facility) {
