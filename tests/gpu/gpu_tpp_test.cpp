@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "fleetcap/backend.hpp"
+#include "fleetcap/capacity.hpp"
 #include "fleetcap/part_metrics.hpp"
 #include "kernels/tpp_reference.hpp"
 
@@ -40,6 +41,38 @@ TEST(gpu_tpp_kernel, auto_backend_picks_cuda_when_visible)
     GTEST_SKIP() << "no CUDA device visible";
   }
   EXPECT_EQ(resolve_backend(backend_choice::automatic), backend_kind::cuda);
+}
+
+}  // namespace
+}  // namespace fleetcap
+
+
+namespace fleetcap {
+namespace {
+
+// The fleet Monte Carlo on CUDA returns the CPU's quantiles (within 1e-12 relative: the draws
+// are identical and the per-sample sums run in the same order).
+TEST(gpu_monte_carlo, cuda_equals_cpu)
+{
+  if (!cuda_visible()) {
+    GTEST_SKIP() << "no CUDA device visible";
+  }
+  const auto parts = load_specs(*builtin_catalog());
+  const auto metrics = evaluate_parts(backend_kind::cpu, parts);
+  const auto holdings = resolve_holdings(load_fleets(*builtin_catalog(), parts), parts);
+  capacity_options o;
+  const auto groups = aggregate_capacity(holdings, parts, metrics, o);
+  for (auto dist : {mc_distribution::triangular, mc_distribution::pert}) {
+    monte_carlo_options mc{200000, 3, dist};
+    const auto cpu = monte_carlo_capacity(backend_kind::cpu, holdings, parts, metrics, groups, o, mc_metric::h100e, mc);
+    const auto gpu = monte_carlo_capacity(backend_kind::cuda, holdings, parts, metrics, groups, o, mc_metric::h100e, mc);
+    ASSERT_EQ(cpu.size(), gpu.size());
+    for (std::size_t g = 0; g < cpu.size(); ++g) {
+      EXPECT_NEAR(gpu[g].p50, cpu[g].p50, 1e-12 * std::fabs(cpu[g].p50)) << g;
+      EXPECT_NEAR(gpu[g].p5, cpu[g].p5, 1e-12 * std::fabs(cpu[g].p5)) << g;
+      EXPECT_NEAR(gpu[g].mean, cpu[g].mean, 1e-12 * std::fabs(cpu[g].mean)) << g;
+    }
+  }
 }
 
 }  // namespace
