@@ -14,3 +14,15 @@ FC_HD inline double training_operations_6nd(double parameters, double tokens)
 }
 
 }  // namespace fleetcap
+
+namespace fleetcap {
+
+// Wall-clock seconds to perform `operations` on hardware with an aggregate dense peak of
+// `peak_ops_per_s` at model-FLOPs utilisation `mfu` (PaLM, Chowdhery et al. 2022, app. B:
+// MFU = achieved model FLOP/s / peak FLOP/s).
+FC_HD inline double training_seconds(double operations, double peak_ops_per_s, double mfu)
+{
+  return operations / (peak_ops_per_s * mfu);
+}
+
+}  // namespace fleetcap

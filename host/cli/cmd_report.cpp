@@ -1,44 +1,357 @@
-// `fleetcap report`: the default study on the built-in catalogue. Until the fleet, compliance
-// and training issues land it is the spec-sheet table; sections are added as each lands
-// rather than faked beforehand.
+// `fleetcap report`: the default study on the built-in catalogue. Every number comes from the
+// spec sheets, inventories and rule files through the same functions the other commands use;
+// --explain prints where each holding comes from.
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 #include "app.hpp"
-#include "fleetcap/part_metrics.hpp"
+#include "capacity_output.hpp"
+#include "fleetcap/compliance.hpp"
+#include "fleetcap/error.hpp"
+#include "fleetcap/format.hpp"
+#include "kernels/compliance.cuh"
+#include "kernels/training.cuh"
 #include "output.hpp"
 
 namespace fleetcap::cli {
 
 namespace {
 
-void run_report(context& ctx)
+struct report_options {
+  bool markdown = false;
+  bool explain = false;
+  double mfu = 0.4;
+};
+
+constexpr double seconds_per_day = 86400.0;
+
+const fleet* find_fleet(const std::vector<fleet>& fleets, const std::string& id)
 {
-  const auto& parts = ctx.parts();
-  const auto backend = ctx.backend();
-  const auto metrics = evaluate_parts(backend, parts);
-  if (ctx.options().json) {
-    nlohmann::json j = {{"catalog", ctx.catalog().describe()},
-                        {"backend", backend_name(backend)},
-                        {"parts", nlohmann::json::array()}};
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      j["parts"].push_back(spec_to_json(parts[i], metrics[i], false));
+  const auto it = std::find_if(fleets.begin(), fleets.end(), [&](const fleet& f) { return f.id == id; });
+  return it == fleets.end() ? nullptr : &*it;
+}
+
+const rule* find_rule_or_null(const std::vector<rule>& rules, const std::string& id)
+{
+  const auto it = std::find_if(rules.begin(), rules.end(), [&](const rule& r) { return r.id == id; });
+  return it == rules.end() ? nullptr : &*it;
+}
+
+nlohmann::json range_json(const range& r) { return {{"low", r.low}, {"mid", r.mid}, {"high", r.high}}; }
+
+// Days to train `operations` on a BF16 peak range: the low end of the days uses the high peak.
+range training_days(double operations, const range& bf16_peak, double mfu)
+{
+  return {training_seconds(operations, bf16_peak.high, mfu) / seconds_per_day,
+          training_seconds(operations, bf16_peak.mid, mfu) / seconds_per_day,
+          training_seconds(operations, bf16_peak.low, mfu) / seconds_per_day};
+}
+
+// Prints a section: a heading, a table and notes, as text or Markdown.
+class section_writer {
+ public:
+  section_writer(std::ostream& out, bool markdown) : m_out(out), m_markdown(markdown) {}
+  void heading(const std::string& title)
+  {
+    m_out << (m_markdown ? "\n## " : "\n") << title << (m_markdown ? "\n\n" : "\n");
+  }
+  void table(const text_table& t)
+  {
+    if (m_markdown) {
+      t.print_markdown(m_out);
+    } else {
+      t.print(m_out);
     }
-    ctx.out() << j.dump(2) << "\n";
+  }
+  void note(const std::string& text) { m_out << (m_markdown ? "\n" : "") << text << "\n"; }
+
+ private:
+  std::ostream& m_out;
+  bool m_markdown;
+};
+
+struct report_inputs {
+  const std::vector<part_spec>* parts;
+  std::vector<part_metrics_range> metrics;
+  const std::vector<rule>* rules;
+  std::vector<fleet> fleets;
+  backend_kind backend;
+  date today;
+};
+
+// Share of an owner's units (mid) by 2023-rule status.
+std::map<std::string, double> controlled_share(const std::vector<holding>& holdings, const std::vector<std::size_t>& idx,
+                                               const report_inputs& in, const rule& r2023)
+{
+  std::map<std::string, double> units;
+  double total = 0.0;
+  for (auto i : idx) {
+    const auto& h = holdings[i];
+    const auto v = comply_part((*in.parts)[h.part_index], in.metrics[h.part_index], *in.rules, {&r2023}, in.today);
+    units[status_name(v.front().status)] += h.units.mid;
+    total += h.units.mid;
+  }
+  for (auto& [k, v] : units) {
+    v = total > 0 ? v / total : 0.0;
+  }
+  return units;
+}
+
+void run_report(context& ctx, const report_options& opts)
+{
+  FC_EXPECTS(std::isfinite(opts.mfu) && opts.mfu > 0 && opts.mfu <= 1, "--mfu: expected a fraction in (0, 1]");
+  report_inputs in;
+  in.parts = &ctx.parts();
+  in.backend = ctx.backend();
+  in.metrics = evaluate_parts(in.backend, *in.parts);
+  in.rules = &ctx.rules();
+  in.fleets = ctx.builtin_fleets();
+  in.today = today_utc();
+  const bool json = ctx.options().json;
+  auto& out = ctx.out();
+  section_writer w(out, opts.markdown);
+  nlohmann::json j = {{"catalog", ctx.catalog().describe()},
+                      {"backend", backend_name(in.backend)},
+                      {"date", in.today.str()},
+                      {"h100e_basis", "int8"},
+                      {"mfu", opts.mfu}};
+
+  capacity_options cap;
+  cap.by = group_key::owner;
+  cap.basis = h100e_basis::int8;
+  const rule* r2023 = find_rule_or_null(*in.rules, "us-3a090-2023");
+
+  if (!json) {
+    out << (opts.markdown ? "# " : "") << "fleetcap report: AI accelerator fleets from public reporting\n";
+    w.note(std::to_string(in.parts->size()) + " parts, " + std::to_string(in.rules->size()) + " rule sets, " +
+           std::to_string(in.fleets.size()) + " inventories (" + ctx.catalog().describe() + "); " +
+           backend_name(in.backend) +
+           " backend. H100e = dense 8-bit TOPS / 1,979 (Epoch AI's basis). Figures are mid [low-high] over "
+           "every published range; '+' marks a lower bound (a part lacks the figure).");
+  }
+
+  // --- 1. capacity by owner -------------------------------------------------------------
+  std::vector<holding> hopper_holdings;
+  capacity_view hopper_view;
+  if (const fleet* f = find_fleet(in.fleets, "hopper-2024")) {
+    hopper_holdings = resolve_holdings({*f}, *in.parts);
+    hopper_view = make_capacity_view(hopper_holdings, *in.parts, in.metrics, cap);
+    text_table t({"owner", "country", "units", "H100e", "BF16 PFLOP/s", "3A090.a (2023)",
+                  "days for 1e25 / 1e26 FLOP"},
+                 {false, false, true, true, true, true, true});
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& g : hopper_view.groups) {
+      const auto& bf16 = g.totals.dense_ops_per_s[static_cast<std::size_t>(numeric_format::bf16)];
+      const auto d25 = training_days(1e25, bf16.value, opts.mfu);
+      const auto d26 = training_days(1e26, bf16.value, opts.mfu);
+      const std::string country = hopper_holdings[g.holdings.front()].country;
+      std::map<std::string, double> shares;
+      if (r2023) {
+        shares = controlled_share(hopper_holdings, g.holdings, in, *r2023);
+      }
+      const double controlled = shares.count("3A090.a") ? shares.at("3A090.a") : 0.0;
+      t.add_row({g.key, country, format_compact_range(g.totals.units.value), format_compact_range(g.totals.h100e.value),
+                 format_compact_range(bf16.value, 1e15), format_number(100 * controlled, 0) + "% of units",
+                 format_compact(d25.mid) + " / " + format_compact(d26.mid)});
+      rows.push_back({{"owner", g.key},
+                      {"country", country},
+                      {"units", range_json(g.totals.units.value)},
+                      {"h100e", range_json(g.totals.h100e.value)},
+                      {"bf16_flop_per_s", range_json(bf16.value)},
+                      {"controlled_share_3a090_2023", shares},
+                      {"days_1e25", range_json(d25)},
+                      {"days_1e26", range_json(d26)}});
+    }
+    j["capacity_by_owner"] = {{"fleet", f->id}, {"owners", rows}};
+    if (!json) {
+      w.heading("1. Capacity by owner: " + f->name);
+      w.table(t);
+      w.note("Training days: FLOP / (owner's BF16 dense peak x " + format_number(100 * opts.mfu, 0) +
+             "% MFU), the whole 2024 purchase as one cluster (an upper bound on speed). 3A090.a: share of units "
+             "controlled under the 2023 rule (the rest are H20s).");
+    }
+  }
+
+  // --- 2. a million H20s next to Microsoft -------------------------------------------------
+  if (const fleet* china = find_fleet(in.fleets, "china-h20-2024")) {
+    auto china_holdings = resolve_holdings({*china}, *in.parts);
+    std::vector<holding> h20_only;
+    for (const auto& h : china_holdings) {
+      if ((*in.parts)[h.part_index].id == "h20") {
+        h20_only.push_back(h);
+      }
+    }
+    std::vector<holding> microsoft;
+    for (const auto& h : hopper_holdings) {
+      if (h.owner == "Microsoft") {
+        microsoft.push_back(h);
+      }
+    }
+    if (!h20_only.empty() && !microsoft.empty()) {
+      text_table t({"fleet", "units", "H100e (8-bit)", "H100e (TPP)", "H100e (BF16)", "capex $bn"},
+                   {false, true, true, true, true, true});
+      nlohmann::json rows = nlohmann::json::array();
+      range h100e_int8[2];
+      int k = 0;
+      for (const auto& [label, hs] : {std::pair<std::string, const std::vector<holding>*>{"China H20, 2024 forecast", &h20_only},
+                                      {"Microsoft Hopper, 2024", &microsoft}}) {
+        range e[3];
+        summed units, capex;
+        for (auto basis : {h100e_basis::int8, h100e_basis::tpp, h100e_basis::bf16}) {
+          capacity_options o = cap;
+          o.basis = basis;
+          o.by = group_key::fleet;
+          const auto total = total_of(aggregate_capacity(*hs, *in.parts, in.metrics, o));
+          e[static_cast<int>(basis)] = total.totals.h100e.value;
+          units = total.totals.units;
+          capex = total.totals.capex_usd;
+        }
+        h100e_int8[k++] = e[static_cast<int>(h100e_basis::int8)];
+        t.add_row({label, format_compact_range(units.value), format_compact_range(e[1]), format_compact_range(e[0]),
+                   format_compact_range(e[2]), format_compact_range(capex.value, 1e9) + (capex.incomplete ? "+" : "")});
+        rows.push_back({{"fleet", label},
+                        {"units", range_json(units.value)},
+                        {"h100e_int8", range_json(e[1])},
+                        {"h100e_tpp", range_json(e[0])},
+                        {"h100e_bf16", range_json(e[2])},
+                        {"capex_usd", range_json(capex.value)}});
+      }
+      j["h20_vs_microsoft"] = rows;
+      if (!json) {
+        w.heading("2. A million H20s next to Microsoft's Hopper");
+        w.table(t);
+        w.note("At the mids, the H20 forecast is " + format_number(100 * h100e_int8[0].mid / h100e_int8[1].mid, 0) +
+               "% of Microsoft's 2024 Hopper compute. The three bases agree because the H20 was cut evenly: 15% of an "
+               "H100's dense 8-bit (296 vs 1,979 TOPS) and BF16 throughput and of its TPP (2,368 vs 15,832), at "
+               "roughly 40% of the price.");
+      }
+    }
+  }
+
+  // --- 3. domestic share against the 30 % line ----------------------------------------------
+  const rule* domestic = find_rule_or_null(*in.rules, "cn-domestic-share-2025");
+  if (domestic) {
+    text_table t({"fleet", "domestic units", "domestic share of units", "of spend", "of TPP", "vs " +
+                  format_number(100 * domestic->parameter("domestic_share_min"), 0) + "% line"},
+                 {false, true, true, true, true, false});
+    nlohmann::json rows = nlohmann::json::array();
+    for (const char* id : {"bytedance-2025", "china-h20-2024"}) {
+      const fleet* f = find_fleet(in.fleets, id);
+      if (!f) {
+        continue;
+      }
+      auto hs = resolve_holdings({*f}, *in.parts);
+      // Only holdings located in the rule's country count: the guidance concerns purchases in
+      // China (ByteDance's overseas budget is located "ZZ").
+      hs.erase(std::remove_if(hs.begin(), hs.end(),
+                              [&](const holding& h) { return h.country != domestic->domestic_country; }),
+               hs.end());
+      // Compute is compared on TPP: the Ascend 910C has no published 8-bit figure.
+      double units = 0, dom_units = 0, spend = 0, dom_spend = 0, h100e = 0, dom_h100e = 0;
+      range dom_range{0, 0, 0};
+      bool spend_unknown = false;  // a part without a price: the spend share would mislead
+      capacity_options o = cap;
+      o.by = group_key::part;
+      for (const auto& g : aggregate_capacity(hs, *in.parts, in.metrics, o)) {
+        const bool is_domestic = find_part(*in.parts, g.key).vendor_country == domestic->domestic_country;
+        units += g.totals.units.value.mid;
+        spend += g.totals.capex_usd.value.mid;
+        spend_unknown = spend_unknown || g.totals.capex_usd.incomplete;
+        h100e += g.totals.tpp.value.mid;
+        if (is_domestic) {
+          dom_units += g.totals.units.value.mid;
+          dom_spend += g.totals.capex_usd.value.mid;
+          dom_h100e += g.totals.tpp.value.mid;
+          dom_range.low += g.totals.units.value.low;
+          dom_range.mid += g.totals.units.value.mid;
+          dom_range.high += g.totals.units.value.high;
+        }
+      }
+      if (units <= 0) {
+        continue;
+      }
+      const double share = dom_units / units;
+      const auto status = static_cast<verdict_status>(
+          compare_to_threshold(share, domestic->parameter("domestic_share_min"), false).status);
+      auto pct = [](double a, double b) { return b > 0 ? format_number(100 * a / b, 0) + "%" : std::string("-"); };
+      t.add_row({f->name, format_compact_range(dom_range), pct(dom_units, units),
+                 spend_unknown ? std::string("- (prices unknown)") : pct(dom_spend, spend),
+                 pct(dom_h100e, h100e), status_name(status)});
+      rows.push_back({{"fleet", f->id},
+                      {"domestic_units", range_json(dom_range)},
+                      {"share_units", share},
+                      {"share_spend", spend > 0 && !spend_unknown ? nlohmann::json(dom_spend / spend) : nlohmann::json(nullptr)},
+                      {"share_tpp", h100e > 0 ? dom_h100e / h100e : NAN},
+                      {"status", status_name(status)}});
+    }
+    j["domestic_share"] = rows;
+    if (!json && !rows.empty()) {
+      w.heading("3. Domestic chips against Beijing's 30% line (" + domestic->id + ")");
+      w.table(t);
+      w.note("Holdings in China only; shares at the mids. Domestic = vendor country CN (Huawei, Cambricon).");
+    }
+  }
+
+  // --- 4. parts under the export rules -------------------------------------------------------
+  {
+    std::vector<const rule*> columns;
+    for (const char* id : {"us-3a090-2022", "us-3a090-2023", "us-h20-licence-2025", "us-cbc-2026"}) {
+      if (const rule* r = find_rule_or_null(*in.rules, id)) {
+        columns.push_back(r);
+      }
+    }
+    std::vector<std::string> header = {"part", "TPP", "PD"};
+    for (const rule* r : columns) {
+      header.push_back(r->id);
+    }
+    text_table t(header, std::vector<bool>(header.size(), false));
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t p = 0; p < in.parts->size(); ++p) {
+      const auto& part = (*in.parts)[p];
+      const auto& m = in.metrics[p];
+      const auto verdicts = comply_part(part, m, *in.rules, columns, in.today);
+      std::vector<std::string> row = {part.id, m.mid.tpp_format < 0 ? "-" : format_number(m.mid.tpp, 0),
+                                      format_number(m.mid.performance_density, 2)};
+      nlohmann::json jv = nlohmann::json::object();
+      for (const auto& v : verdicts) {
+        row.push_back(status_name(v.status));
+        jv[v.rule] = {{"status", status_name(v.status)}, {"clause", v.clause}, {"reason", v.reason}};
+      }
+      t.add_row(row);
+      rows.push_back({{"part", part.id}, {"verdicts", jv}});
+    }
+    j["parts"] = rows;
+    if (!json) {
+      w.heading("4. Parts under the US export rules (why: `fleetcap comply --part ID`)");
+      w.table(t);
+    }
+  }
+
+  if (json) {
+    out << j.dump(2) << "\n";
     return;
   }
-  auto& out = ctx.out();
-  out << "fleetcap report: accelerator parts in the " << ctx.catalog().describe() << " ("
-      << parts.size() << " parts, " << backend_name(backend) << " backend)\n\n";
-  print_spec_table(out, parts, metrics);
+  if (opts.explain && !hopper_holdings.empty()) {
+    print_trail(out, hopper_view);
+  }
+  w.note("\nSources: every inventory entry and spec sheet carries its own; `fleetcap report --explain` prints "
+         "the trail, `fleetcap specs show ID` a part's sources.");
 }
 
 }  // namespace
 
 void setup_report(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands)
 {
+  auto opts = std::make_shared<report_options>();
   auto* report = app.add_subcommand("report", "The default study on the built-in catalogue");
-  commands.emplace_back(report, [](context& ctx) { run_report(ctx); });
+  report->add_flag("--markdown", opts->markdown, "Markdown instead of plain text");
+  report->add_flag("--explain", opts->explain, "Print where each number comes from");
+  report->add_option("--mfu", opts->mfu, "Model-FLOPs utilisation for the training-time column (default 0.4)");
+  commands.emplace_back(report, [opts](context& ctx) { run_report(ctx, *opts); });
 }
 
 }  // namespace fleetcap::cli

@@ -60,6 +60,30 @@ void text_table::print(std::ostream& out) const
   }
 }
 
+void text_table::print_markdown(std::ostream& out) const
+{
+  auto emit = [&](const std::vector<std::string>& row) {
+    out << "|";
+    for (std::size_t i = 0; i < m_header.size(); ++i) {
+      std::string cell = i < row.size() ? row[i] : "";
+      for (std::size_t at = cell.find('|'); at != std::string::npos; at = cell.find('|', at + 2)) {
+        cell.replace(at, 1, "\\|");
+      }
+      out << " " << cell << " |";
+    }
+    out << "\n";
+  };
+  emit(m_header);
+  out << "|";
+  for (std::size_t i = 0; i < m_header.size(); ++i) {
+    out << (m_right[i] ? " ---: |" : " --- |");
+  }
+  out << "\n";
+  for (const auto& row : m_rows) {
+    emit(row);
+  }
+}
+
 namespace {
 
 constexpr double tera = 1e12;

@@ -19,6 +19,8 @@ class text_table {
   text_table(std::vector<std::string> header, std::vector<bool> right_aligned);
   void add_row(std::vector<std::string> cells);
   void print(std::ostream& out) const;
+  // GitHub-flavoured Markdown table.
+  void print_markdown(std::ostream& out) const;
 
  private:
   std::vector<std::string> m_header;
