@@ -64,6 +64,26 @@ void run_fleet(context& ctx, const fleet_options& opts)
   auto& out = ctx.out();
   if (ctx.options().json) {
     auto j = capacity_json(view);
+    // Per-holding detail (one part of one entry), e.g. for stacked charts by part.
+    j["holdings"] = nlohmann::json::array();
+    for (const auto& h : holdings) {
+      const auto& p = parts[h.part_index];
+      capacity_options one = options;
+      const auto g = aggregate_capacity({h}, parts, metrics, one);
+      const auto& t = g.front().totals;
+      j["holdings"].push_back({{"fleet", h.fleet},
+                               {"owner", h.owner},
+                               {"country", h.country},
+                               {"year", h.year},
+                               {"status", fleet_status_name(h.status)},
+                               {"part", p.id},
+                               {"group", group_of(h, parts, options.by)},
+                               {"units", summed_json(t.units)},
+                               {"h100e", summed_json(t.h100e)},
+                               {"tpp", summed_json(t.tpp)},
+                               {"capex_usd", summed_json(t.capex_usd)},
+                               {"derivation", h.trail}});
+    }
     j["fleets"] = nlohmann::json::array();
     for (const auto& f : fleets) {
       j["fleets"].push_back({{"id", f.id}, {"name", f.name}, {"file", f.origin}, {"sources", f.sources}});
