@@ -335,8 +335,12 @@ void run_report(context& ctx, const report_options& opts)
     out << j.dump(2) << "\n";
     return;
   }
-  if (opts.explain && !hopper_holdings.empty()) {
-    print_trail(out, hopper_view);
+  if (opts.explain) {
+    // Every inventory the report draws on, grouped by inventory.
+    const auto all = resolve_holdings(in.fleets, *in.parts);
+    capacity_options by_fleet = cap;
+    by_fleet.by = group_key::fleet;
+    print_trail(out, make_capacity_view(all, *in.parts, in.metrics, by_fleet));
   }
   w.note("\nSources: every inventory entry and spec sheet carries its own; `fleetcap report --explain` prints "
          "the trail, `fleetcap specs show ID` a part's sources.");
