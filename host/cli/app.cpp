@@ -114,6 +114,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
   setup_report(app, commands);
   setup_fleet(app, commands);
   setup_comply(app, commands);
+  setup_train(app, commands);
+  setup_calibrate(app, commands);
   setup_specs(app, commands);
   setup_info(app, commands);
 

@@ -1,0 +1,312 @@
+// `fleetcap train`: one training-run estimate. Level 1: FLOPs = 6 N D at a given MFU. Level 2:
+// a transformer shape (flags or --model) with exact FLOPs per token, and with a parallel
+// layout (--global-batch and the layout flags) the step-time and memory model on a system.
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+
+#include "app.hpp"
+#include "fleetcap/compliance.hpp"
+#include "fleetcap/error.hpp"
+#include "fleetcap/format.hpp"
+#include "fleetcap/training.hpp"
+#include "kernels/training.cuh"
+#include "output.hpp"
+
+namespace fleetcap::cli {
+
+namespace {
+
+struct train_options {
+  // Level 1
+  double params = NAN, active_params = NAN, tokens = NAN, flops = NAN, mfu = NAN;
+  std::string part;
+  double chips = NAN;
+  std::string precision = "bf16";
+  double pue = 1.0, grid_kg_per_kwh = NAN, usd_per_gpu_hour = NAN, years = NAN;
+  // Level 2 shape
+  std::string model;
+  double layers = NAN, hidden = NAN, heads = NAN, kv_heads = NAN, ffn = NAN, seq = NAN, vocab = NAN;
+  std::string mlp = "swiglu";
+  double experts = 1, top_k = 1;
+  bool tied = false;
+  // Layout
+  double tp = 1, pp = 1, dp = NAN, micro_batch = 1, global_batch = NAN, interleave = 1;
+  std::string recompute = "none";
+  bool sequence_parallel = false;
+  int zero = 0;
+  std::string system;
+};
+
+bool given(double x) { return !std::isnan(x); }
+
+void require_positive(const char* flag, double x)
+{
+  FC_EXPECTS(!given(x) || (std::isfinite(x) && x > 0), std::string(flag) + ": expected a positive finite number");
+}
+
+void require_whole(const char* flag, double x)
+{
+  require_positive(flag, x);
+  FC_EXPECTS(!given(x) || std::floor(x) == x, std::string(flag) + ": expected a whole number");
+}
+
+std::string sci(double x)
+{
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", x);
+  return buffer;
+}
+
+nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+void run_train(context& ctx, const train_options& o)
+{
+  for (const auto& [flag, x] : {std::pair<const char*, double>{"--params", o.params}, {"--active-params", o.active_params},
+                                {"--tokens", o.tokens}, {"--flops", o.flops}, {"--pue", o.pue},
+                                {"--usd-per-gpu-hour", o.usd_per_gpu_hour}, {"--years", o.years}}) {
+    require_positive(flag, x);
+  }
+  FC_EXPECTS(!given(o.grid_kg_per_kwh) || (std::isfinite(o.grid_kg_per_kwh) && o.grid_kg_per_kwh >= 0),
+             "--grid-kg-per-kwh: expected a non-negative number");
+  FC_EXPECTS(o.pue >= 1.0, "--pue: expected a number >= 1");
+  for (const auto& [flag, x] : {std::pair<const char*, double>{"--chips", o.chips}, {"--layers", o.layers},
+                                {"--hidden", o.hidden}, {"--heads", o.heads}, {"--kv-heads", o.kv_heads}, {"--ffn", o.ffn},
+                                {"--seq", o.seq}, {"--vocab", o.vocab}, {"--experts", o.experts}, {"--top-k", o.top_k},
+                                {"--tp", o.tp}, {"--pp", o.pp}, {"--dp", o.dp}, {"--micro-batch", o.micro_batch},
+                                {"--global-batch", o.global_batch}, {"--interleave", o.interleave}}) {
+    require_whole(flag, x);
+  }
+  FC_EXPECTS(!given(o.mfu) || (o.mfu > 0 && o.mfu <= 1), "--mfu: expected a fraction in (0, 1]");
+  FC_EXPECTS(o.zero >= 0 && o.zero <= 3, "--zero: expected 0, 1, 2 or 3");
+
+  // The system and the part.
+  const auto& parts = ctx.parts();
+  std::optional<system_spec> system;
+  if (!o.system.empty()) {
+    system = find_system(load_systems(ctx.catalog(), parts), o.system);
+  }
+  const std::string part_id = !o.part.empty() ? o.part : (system ? system->part : "");
+  FC_EXPECTS(!part_id.empty(), "train: give --part ID (or --system ID)");
+  const part_spec& part = find_part(parts, part_id);
+  if (!system) {
+    system = default_system(part);
+  }
+  FC_EXPECTS(given(o.chips), "train: give --chips N");
+  const auto precision = parse_precision(o.precision);
+  const auto& peak = part.dense_peak_ops_per_s[static_cast<std::size_t>(precision)];
+  FC_EXPECTS(peak.known(), "--precision: " + part.id + " has no published dense " + o.precision + " peak");
+
+  // The shape, if any.
+  std::optional<transformer_shape> shape;
+  std::string shape_from;
+  double tokens = o.tokens;
+  if (!o.model.empty()) {
+    const auto workloads = load_workloads(ctx.catalog());
+    const auto& w = find_workload(workloads, o.model);
+    shape = w.shape;
+    shape_from = w.id + " (" + w.origin + ")";
+    if (!given(tokens)) {
+      tokens = w.tokens;
+    }
+  } else if (given(o.layers) || given(o.hidden)) {
+    for (const auto& [flag, x] : {std::pair<const char*, double>{"--layers", o.layers}, {"--hidden", o.hidden},
+                                  {"--heads", o.heads}, {"--ffn", o.ffn}, {"--seq", o.seq}, {"--vocab", o.vocab}}) {
+      FC_EXPECTS(given(x), std::string("train: a shape needs ") + flag);
+    }
+    FC_EXPECTS(o.mlp == "swiglu" || o.mlp == "gelu", "--mlp: expected swiglu or gelu, got \"" + o.mlp + "\"");
+    shape = transformer_shape{o.layers, o.hidden, o.heads, given(o.kv_heads) ? o.kv_heads : o.heads, o.ffn, o.seq, o.vocab,
+                              o.mlp == "swiglu" ? 1 : 0, o.experts, o.top_k, o.tied ? 1 : 0};
+    check_shape(*shape, "train");
+    shape_from = "flags";
+  }
+  FC_EXPECTS(given(tokens), "train: give --tokens D");
+
+  // Total FLOPs.
+  double flops = o.flops;
+  std::string flops_basis = "given with --flops";
+  if (!given(flops)) {
+    if (shape) {
+      flops = model_flop_per_token(*shape) * tokens;
+      flops_basis = "PaLM model FLOPs per token (6 N_matmul + 12 L h s) x tokens";
+    } else {
+      FC_EXPECTS(given(o.params) || given(o.active_params), "train: give --params N (or a shape, or --flops)");
+      const double n = given(o.active_params) ? o.active_params : o.params;
+      flops = training_operations_6nd(n, tokens);
+      flops_basis = "6 N D (Kaplan et al. 2020)";
+    }
+  }
+
+  // Time: from the step model when a layout is given, else from --mfu.
+  const bool layout_mode = given(o.global_batch);
+  std::optional<step_estimate> step;
+  parallel_layout layout{};
+  double mfu = o.mfu;
+  double seconds = NAN;
+  if (layout_mode) {
+    FC_EXPECTS(shape.has_value(), "train: a layout (--global-batch) needs a shape (--model or --layers ...)");
+    layout.tp = o.tp;
+    layout.pp = o.pp;
+    layout.dp = given(o.dp) ? o.dp : o.chips / (o.tp * o.pp);
+    layout.micro_batch = o.micro_batch;
+    layout.global_batch = o.global_batch;
+    layout.interleave = o.interleave;
+    FC_EXPECTS(o.recompute == "none" || o.recompute == "selective" || o.recompute == "full",
+               "--recompute: expected none, selective or full");
+    layout.recompute = o.recompute == "full" ? 2 : (o.recompute == "selective" ? 1 : 0);
+    layout.sequence_parallel = o.sequence_parallel ? 1 : 0;
+    layout.zero = o.zero;
+    check_layout(*shape, layout, o.chips, "layout");
+    step = estimate_step(*shape, layout, figures_for(*system, part, precision));
+    const double steps = tokens / (layout.global_batch * shape->seq);
+    seconds = steps * step->step_seconds;
+    mfu = flops / (seconds * o.chips * peak.mid);
+  } else {
+    FC_EXPECTS(given(mfu), "train: give --mfu (or a layout with --global-batch to predict it)");
+    seconds = training_seconds(flops, o.chips * peak.mid, mfu);
+  }
+
+  const double gpu_hours = o.chips * seconds / 3600.0;
+  const double energy_mwh = part.tdp_watts.known() ? o.chips * part.tdp_watts.mid * o.pue * seconds / 3.6e9 : NAN;
+  const double co2_t = given(o.grid_kg_per_kwh) ? energy_mwh * 1000.0 * o.grid_kg_per_kwh / 1000.0 : NAN;
+  double cost = NAN;
+  std::string cost_basis;
+  if (given(o.usd_per_gpu_hour)) {
+    cost = gpu_hours * o.usd_per_gpu_hour;
+    cost_basis = "GPU-hours x $" + format_number(o.usd_per_gpu_hour, 2);
+  } else if (given(o.years) && part.price_usd.known()) {
+    cost = o.chips * part.price_usd.mid * seconds / (o.years * 365.25 * 86400.0);
+    cost_basis = "capex " + format_compact(o.chips * part.price_usd.mid) + " USD amortised over " + format_number(o.years, 1) + " years";
+  }
+  const auto& rules = ctx.rules();
+  std::vector<const rule*> threshold_rules;
+  for (const auto& r : rules) {
+    if (r.kind == "eu_ai_act_2024" || r.kind == "us_eo14110_2023" || r.kind == "us_diffusion_2025") {
+      threshold_rules.push_back(&r);
+    }
+  }
+  const auto verdicts = comply_training(flops, false, threshold_rules, today_utc());
+
+  auto& out = ctx.out();
+  if (ctx.options().json) {
+    nlohmann::json j = {{"part", part.id},
+                        {"system", system->id},
+                        {"chips", o.chips},
+                        {"precision", o.precision},
+                        {"flops", flops},
+                        {"flops_basis", flops_basis},
+                        {"seconds", seconds},
+                        {"days", seconds / 86400.0},
+                        {"gpu_hours", gpu_hours},
+                        {"energy_mwh", number_or_null(energy_mwh)},
+                        {"co2_tonnes", number_or_null(co2_t)},
+                        {"cost_usd", number_or_null(cost)},
+                        {"mfu", mfu},
+                        {"thresholds", nlohmann::json::array()}};
+    for (const auto& v : verdicts) {
+      j["thresholds"].push_back({{"rule", v.rule}, {"status", status_name(v.status)}, {"reason", v.reason}});
+    }
+    if (shape) {
+      j["parameters"] = total_parameters(*shape);
+      j["active_matmul_parameters"] = active_matmul_parameters(*shape);
+      j["model_flop_per_token"] = model_flop_per_token(*shape);
+    }
+    if (step) {
+      j["step_seconds"] = step->step_seconds;
+      j["hfu"] = step->hfu;
+      j["step_breakdown_seconds"] = {{"compute", step->compute_seconds}, {"tensor_parallel", step->tp_seconds},
+                                     {"pipeline_bubble", step->pp_bubble_seconds}, {"pipeline_p2p", step->pp_p2p_seconds},
+                                     {"data_parallel_exposed", step->dp_seconds}};
+      j["memory_bytes"] = {{"weights", step->memory.weights}, {"gradients", step->memory.gradients},
+                           {"optimizer", step->memory.optimizer}, {"activations", step->memory.activations},
+                           {"total", step->memory.total}};
+      j["fits"] = step->fits != 0;
+      j["memory_headroom_bytes"] = part.memory_bytes.mid - step->memory.total;
+    }
+    out << j.dump(2) << "\n";
+    return;
+  }
+  out << "Training run on " << format_number(o.chips, 0) << " x " << part.id << " (" << o.precision << " dense peak "
+      << format_number(peak.mid / 1e12, 1) << " TFLOP/s each; system " << system->id << ")\n";
+  if (shape) {
+    out << "Model: " << shape_from << ", " << sci(total_parameters(*shape)) << " parameters ("
+        << sci(active_matmul_parameters(*shape)) << " in matmuls per token)\n";
+  }
+  text_table t({"quantity", "value"}, {false, true});
+  t.add_row({"training FLOPs", sci(flops) + " (" + flops_basis + ")"});
+  t.add_row({"MFU", format_number(100 * mfu, 1) + "%" + (layout_mode ? " (predicted)" : " (given)")});
+  t.add_row({"time", format_number(seconds / 86400.0, 1) + " days"});
+  t.add_row({"GPU-hours", format_compact(gpu_hours)});
+  t.add_row({"energy", given(energy_mwh) ? format_number(energy_mwh, 0) + " MWh (TDP x PUE " + format_number(o.pue, 2) + ")" : "-"});
+  if (given(co2_t)) {
+    t.add_row({"CO2", format_number(co2_t, 0) + " t"});
+  }
+  t.add_row({"cost", given(cost) ? "$" + format_compact(cost) + " (" + cost_basis + ")" : "- (give --usd-per-gpu-hour or --years)"});
+  if (step) {
+    t.add_row({"step time", format_number(step->step_seconds, 2) + " s = compute " + format_number(step->compute_seconds, 2) +
+                                " + TP " + format_number(step->tp_seconds, 2) + " + bubble " +
+                                format_number(step->pp_bubble_seconds, 2) + " + PP p2p " +
+                                format_number(step->pp_p2p_seconds, 3) + " + DP " + format_number(step->dp_seconds, 2)});
+    t.add_row({"HFU", format_number(100 * step->hfu, 1) + "%"});
+    t.add_row({"memory per device", format_number(step->memory.total / 1e9, 1) + " GB = weights " +
+                                        format_number(step->memory.weights / 1e9, 1) + " + grads " +
+                                        format_number(step->memory.gradients / 1e9, 1) + " + optimizer " +
+                                        format_number(step->memory.optimizer / 1e9, 1) + " + activations " +
+                                        format_number(step->memory.activations / 1e9, 1)});
+    t.add_row({"fits in " + format_number(part.memory_bytes.mid / 1e9, 0) + " GB",
+               step->fits ? "yes (headroom " + format_number((part.memory_bytes.mid - step->memory.total) / 1e9, 1) + " GB)"
+                          : "NO (over by " + format_number((step->memory.total - part.memory_bytes.mid) / 1e9, 1) + " GB)"});
+  }
+  t.print(out);
+  out << "\n";
+  for (const auto& v : verdicts) {
+    out << v.rule << ": " << status_name(v.status) << " (" << v.reason << ")" << (v.in_force ? "" : " [not in force]")
+        << "\n";
+  }
+}
+
+}  // namespace
+
+void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands)
+{
+  auto o = std::make_shared<train_options>();
+  auto* cmd = app.add_subcommand("train", "One training-run estimate (6ND, or a transformer shape with a layout)");
+  cmd->add_option("--params", o->params, "Parameters N (Level 1: FLOPs = 6 N D)")->type_name("N");
+  cmd->add_option("--active-params", o->active_params, "Active parameters per token (MoE)")->type_name("N");
+  cmd->add_option("--tokens", o->tokens, "Training tokens D")->type_name("D");
+  cmd->add_option("--flops", o->flops, "Total training FLOPs (instead of 6ND or the shape)")->type_name("F");
+  cmd->add_option("--part", o->part, "Part id")->type_name("ID");
+  cmd->add_option("--chips", o->chips, "Number of chips")->type_name("N");
+  cmd->add_option("--mfu", o->mfu, "Model-FLOPs utilisation (without a layout)")->type_name("U");
+  cmd->add_option("--precision", o->precision, "Training precision: bf16 (default), fp16, fp8, tf32 ...");
+  cmd->add_option("--pue", o->pue, "Power usage effectiveness (default 1)");
+  cmd->add_option("--grid-kg-per-kwh", o->grid_kg_per_kwh, "Grid carbon intensity for CO2");
+  cmd->add_option("--usd-per-gpu-hour", o->usd_per_gpu_hour, "Rental price per GPU-hour");
+  cmd->add_option("--years", o->years, "Amortise the parts' capex over this many years");
+  cmd->add_option("--model", o->model, "A named shape from data/workloads/ (e.g. llama3-405b)")->type_name("ID");
+  cmd->add_option("--layers", o->layers, "Transformer layers");
+  cmd->add_option("--hidden", o->hidden, "Hidden size");
+  cmd->add_option("--heads", o->heads, "Attention heads");
+  cmd->add_option("--kv-heads", o->kv_heads, "Key/value heads (GQA; default = heads)");
+  cmd->add_option("--ffn", o->ffn, "MLP inner size");
+  cmd->add_option("--seq", o->seq, "Sequence length");
+  cmd->add_option("--vocab", o->vocab, "Vocabulary size");
+  cmd->add_option("--mlp", o->mlp, "swiglu (default) or gelu");
+  cmd->add_option("--experts", o->experts, "Routed experts per MoE layer (1 = dense)");
+  cmd->add_option("--top-k", o->top_k, "Experts per token");
+  cmd->add_flag("--tied-embeddings", o->tied, "Input and output embeddings shared");
+  cmd->add_option("--tp", o->tp, "Tensor-parallel size");
+  cmd->add_option("--pp", o->pp, "Pipeline-parallel size");
+  cmd->add_option("--dp", o->dp, "Data-parallel size (default chips / (tp pp))");
+  cmd->add_option("--micro-batch", o->micro_batch, "Micro-batch size (sequences)");
+  cmd->add_option("--global-batch", o->global_batch, "Global batch (sequences); enables the step-time model");
+  cmd->add_option("--interleave", o->interleave, "Virtual pipeline stages per device");
+  cmd->add_option("--recompute", o->recompute, "none, selective or full");
+  cmd->add_flag("--sequence-parallel", o->sequence_parallel, "Megatron sequence parallelism");
+  cmd->add_option("--zero", o->zero, "ZeRO stage 0-3");
+  cmd->add_option("--system", o->system, "System from specs/systems/ (links, efficiencies)")->type_name("ID");
+  commands.emplace_back(cmd, [o](context& ctx) { run_train(ctx, *o); });
+}
+
+}  // namespace fleetcap::cli

@@ -1,0 +1,89 @@
+#pragma once
+/// @file
+/// @brief Training-run estimates: systems (`specs/systems/`), workloads (`data/workloads/`),
+/// calibration runs, and the checks a layout must pass.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetcap/catalog.hpp"
+#include "kernels/training_types.hpp"
+
+namespace fleetcap {
+
+/// @brief A node/cluster description: which part, scale-up domain, links, efficiencies.
+struct system_spec {
+  std::string id;
+  std::string name;
+  std::string part;
+  double chips_per_node = 8;
+  range scale_up_bytes_per_s_bidir;  ///< unknown: the part's own
+  double scale_out_bytes_per_s = 0;  ///< per chip, one direction
+  double matmul_max = 0.75;
+  double matmul_half_size = 1024;
+  double collective = 0.8;
+  double dp_overlap = 0.5;
+  std::vector<std::string> notes;
+  std::vector<std::string> sources;
+  std::string origin;
+};
+
+system_spec parse_system(const catalog_file& file, const std::vector<part_spec>& parts);
+std::vector<system_spec> load_systems(const catalog_source& source, const std::vector<part_spec>& parts);
+const system_spec& find_system(const std::vector<system_spec>& systems, const std::string& id);
+
+/// @brief A system for a part with no system file: 8 chips per node, the part's scale-up
+/// link, 50 GB/s per chip scale-out (one 400 Gb/s NIC per chip), default efficiencies.
+system_spec default_system(const part_spec& part);
+
+/// @brief A published model: shape, parameters, tokens and the published figures.
+struct workload {
+  std::string id;
+  std::string name;
+  transformer_shape shape{};
+  double parameters = 0;
+  double active_parameters = 0;  ///< 0 when dense
+  double tokens = 0;
+  std::vector<std::pair<std::string, double>> published;
+  std::vector<std::string> notes;
+  std::vector<std::string> sources;
+  std::string origin;
+};
+
+std::vector<workload> load_workloads(const catalog_source& source);
+const workload& find_workload(const std::vector<workload>& workloads, const std::string& id);
+
+/// @brief A measured run for calibration.
+struct measured_run {
+  std::string name;
+  transformer_shape shape{};
+  parallel_layout layout{};
+  double gpus = 0;
+  double tflops_per_gpu = 0;  ///< measured, Megatron's FLOP count per GPU; 0 if step time given
+  double step_seconds = 0;    ///< measured step time; 0 if TFLOP/s given
+};
+
+struct run_set {
+  std::string id;
+  std::string system;
+  std::vector<measured_run> runs;
+  std::vector<std::string> sources;
+  std::string origin;
+};
+
+run_set load_run_set(const std::string& path_or_id, const catalog_source& source);
+
+/// @brief Checks a shape on its own. @throws input_error naming the flag/field.
+void check_shape(const transformer_shape& m, const std::string& where);
+/// @brief Checks a layout against a shape and a chip count: tp x pp x dp = chips, heads
+/// divisible by tp, layers by pp x interleave, global batch by micro-batch x dp.
+void check_layout(const transformer_shape& m, const parallel_layout& l, double chips, const std::string& where);
+
+/// @brief The kernel's system figures for a system, its part and a precision.
+system_figures figures_for(const system_spec& system, const part_spec& part, numeric_format precision);
+
+/// @brief Parses "bf16", "fp8", ... @throws input_error.
+numeric_format parse_precision(const std::string& text);
+
+}  // namespace fleetcap

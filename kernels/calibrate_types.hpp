@@ -1,0 +1,30 @@
+#pragma once
+// Plain data for calibration: measured runs and the grid of efficiency parameters.
+
+#include <cstdint>
+
+#include "kernels/training_types.hpp"
+
+namespace fleetcap {
+
+struct calibration_run {
+  transformer_shape shape;
+  parallel_layout layout;
+  double measured_flop_per_s_per_gpu;  // Megatron's FLOP count / step time / GPUs; 0 if step time given
+  double measured_step_seconds;        // 0 if FLOP/s given
+};
+
+// Four linear axes: matmul_max, matmul_half_size, collective, dp_overlap. Point i decodes in
+// mixed radix with matmul_max varying slowest.
+struct calibration_grid {
+  double low[4];
+  double high[4];
+  std::uint64_t count[4];
+};
+
+struct calibration_best {
+  double error;          // mean absolute relative error over the runs used
+  std::uint64_t index;   // grid point (lowest index among equal errors)
+};
+
+}  // namespace fleetcap

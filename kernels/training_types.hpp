@@ -1,0 +1,72 @@
+#pragma once
+// Plain data for the training-time model: a transformer shape, a parallel layout, a system's
+// figures and what the model returns. SI units. No CUDA or Thrust types.
+
+namespace fleetcap {
+
+enum class mlp_kind : int { gelu = 0, swiglu = 1 };
+enum class recompute_mode : int { none = 0, selective = 1, full = 2 };
+
+struct transformer_shape {
+  double layers;
+  double hidden;
+  double heads;
+  double kv_heads;
+  double ffn;
+  double seq;
+  double vocab;
+  int mlp;          // mlp_kind
+  double experts;   // routed experts per MoE layer (1 = dense)
+  double top_k;     // routed experts per token
+  int tied_embeddings;
+};
+
+struct parallel_layout {
+  double tp;
+  double pp;
+  double dp;
+  double micro_batch;
+  double global_batch;  // sequences per step
+  double interleave;    // virtual pipeline stages per device
+  int recompute;        // recompute_mode
+  int sequence_parallel;
+  int zero;             // ZeRO stage 0..3
+};
+
+// What the step-time model needs of the hardware, per chip.
+struct system_figures {
+  double peak_flop_per_s;              // dense peak at the training precision
+  double memory_bytes;                 // HBM per chip
+  double scale_up_bytes_per_s;         // one direction, per chip, inside a scale-up domain
+  double scale_out_bytes_per_s;        // one direction, per chip, across domains
+  double chips_per_node;               // scale-up domain size
+  double matmul_max;                   // efficiency parameters (calibrated)
+  double matmul_half_size;
+  double collective;
+  double dp_overlap;
+};
+
+struct memory_breakdown {
+  double weights;
+  double gradients;
+  double optimizer;
+  double activations;
+  double total;
+};
+
+struct step_estimate {
+  double step_seconds;
+  double compute_seconds;
+  double tp_seconds;
+  double pp_bubble_seconds;
+  double pp_p2p_seconds;
+  double dp_seconds;  // exposed (not overlapped) part
+  double model_flop_per_step;
+  double hardware_flop_per_step;
+  double mfu;
+  double hfu;
+  memory_breakdown memory;
+  int fits;
+};
+
+}  // namespace fleetcap
