@@ -6,6 +6,7 @@
 #include "fleetcap/backend.hpp"
 #include "fleetcap/capacity.hpp"
 #include "fleetcap/part_metrics.hpp"
+#include "fleetcap/sweep.hpp"
 #include "kernels/tpp_reference.hpp"
 
 namespace fleetcap {
@@ -71,6 +72,42 @@ TEST(gpu_monte_carlo, cuda_equals_cpu)
       EXPECT_NEAR(gpu[g].p50, cpu[g].p50, 1e-12 * std::fabs(cpu[g].p50)) << g;
       EXPECT_NEAR(gpu[g].p5, cpu[g].p5, 1e-12 * std::fabs(cpu[g].p5)) << g;
       EXPECT_NEAR(gpu[g].mean, cpu[g].mean, 1e-12 * std::fabs(cpu[g].mean)) << g;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fleetcap
+
+
+namespace fleetcap {
+namespace {
+
+// Every built-in scenario on CUDA returns the CPU's reductions: counts, minima and argmins
+// exactly, sums within 1e-12 relative.
+TEST(gpu_sweep, cuda_equals_cpu_on_every_scenario)
+{
+  if (!cuda_visible()) {
+    GTEST_SKIP() << "no CUDA device visible";
+  }
+  const auto catalog = builtin_catalog();
+  const auto parts = load_specs(*catalog);
+  for (const char* id : {"training-grid", "layout-22b-64", "layout-gpt3-1024", "h20-design-space"}) {
+    const auto plan = load_scenario(id, *catalog, parts);
+    const auto cpu = run_sweep(backend_kind::cpu, plan, 0, 1, std::uint64_t{1} << 22);
+    const auto gpu = run_sweep(backend_kind::cuda, plan, 0, 1, std::uint64_t{1} << 22);
+    ASSERT_EQ(cpu.groups.size(), gpu.groups.size()) << id;
+    for (std::size_t g = 0; g < cpu.groups.size(); ++g) {
+      const auto& a = cpu.groups[g].accumulator;
+      const auto& b = gpu.groups[g].accumulator;
+      EXPECT_EQ(a.valid, b.valid) << id;
+      EXPECT_EQ(a.best, b.best) << id;
+      EXPECT_EQ(a.best_index, b.best_index) << id;
+      EXPECT_EQ(a.worst_index, b.worst_index) << id;
+      for (int p = 0; p < sweep_max_predicates; ++p) {
+        EXPECT_EQ(a.predicate[p], b.predicate[p]) << id;
+      }
+      EXPECT_NEAR(a.sum, b.sum, 1e-12 * std::fabs(a.sum)) << id;
     }
   }
 }

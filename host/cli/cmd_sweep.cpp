@@ -1,0 +1,243 @@
+// `fleetcap sweep SCENARIO`, `fleetcap merge PARTS...` and `fleetcap bench`.
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app.hpp"
+#include "fleetcap/error.hpp"
+#include "fleetcap/format.hpp"
+#include "fleetcap/sweep.hpp"
+#include "output.hpp"
+
+namespace fleetcap::cli {
+
+namespace {
+
+struct sweep_options {
+  std::string scenario;
+  std::string shard = "0/1";
+  std::string out;
+  std::string rows;
+  std::uint64_t max_rows = 100000;
+  std::uint64_t tile = std::uint64_t{1} << 24;
+};
+
+struct merge_options {
+  std::vector<std::string> parts;
+  std::string out;
+};
+
+// Writes to a temporary name and renames on success, so a failure leaves no partial file.
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write)
+{
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    FC_EXPECTS(f.good(), path + ": cannot be written");
+    write(f);
+    f.flush();
+    if (!f.good()) {
+      std::remove(tmp.c_str());
+      throw error(path + ": write failed");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw error(path + ": cannot be written (" + ec.message() + ")");
+  }
+}
+
+std::string coords_text(const nlohmann::json& coords)
+{
+  std::string s;
+  for (const auto& item : coords.items()) {
+    std::string v;
+    if (item.value().is_string()) {
+      v = item.value().get<std::string>();
+    } else {
+      const double x = item.value().get<double>();
+      v = x == std::floor(x) && std::fabs(x) < 1e4 ? format_number(x, 0) : format_compact(x);
+    }
+    s += (s.empty() ? "" : " ") + item.key() + "=" + v;
+  }
+  return s;
+}
+
+void print_result_table(std::ostream& out, const sweep_plan& plan, const nlohmann::json& doc)
+{
+  const std::string goal = plan.config.objective_max ? "max" : "min";
+  const std::string metric = plan.metric_names[static_cast<std::size_t>(plan.config.objective_metric)];
+  std::vector<std::string> header = {"group", "points", "valid", goal + " " + metric, "at", "mean"};
+  for (const auto& p : plan.predicate_names) {
+    header.push_back(p);
+  }
+  text_table t(header, std::vector<bool>(header.size(), true));
+  for (const auto& g : doc.at("groups")) {
+    std::vector<std::string> row = {g.at("key").empty() ? "all" : coords_text(g.at("key")),
+                                    format_compact(g.at("points").get<double>()), format_compact(g.at("valid").get<double>()),
+                                    g.contains(goal) ? format_compact(g.at(goal).get<double>()) : "-",
+                                    g.contains("arg" + goal) ? coords_text(g.at("arg" + goal)) : "-",
+                                    g.contains("mean") ? format_compact(g.at("mean").get<double>()) : "-"};
+    for (const auto& p : plan.predicate_names) {
+      row.push_back(format_compact(g.at("counts").at(p).get<double>()));
+    }
+    t.add_row(row);
+  }
+  t.print(out);
+}
+
+void run_sweep_command(context& ctx, const sweep_options& o)
+{
+  const auto plan = load_scenario(o.scenario, ctx.catalog(), ctx.parts());
+  const auto [shard, shards] = parse_shard(o.shard);
+  FC_EXPECTS(o.tile >= 1, "--tile: expected at least 1 point");
+  const auto backend = ctx.backend();
+
+  if (!o.rows.empty()) {
+    FC_EXPECTS(plan.total_points <= o.max_rows, "--rows: the grid has " + std::to_string(plan.total_points) +
+                                                    " points, over --max-rows " + std::to_string(o.max_rows));
+    write_file_atomically(o.rows, [&](std::ostream& f) {
+      for (const auto& a : plan.axes) {
+        if (!a.name.empty()) {
+          f << a.name << ",";
+        }
+      }
+      for (std::size_t m = 0; m < plan.metric_names.size(); ++m) {
+        f << plan.metric_names[m] << (m + 1 < plan.metric_names.size() ? "," : "\n");
+      }
+      char buffer[32];
+      sweep_each_point(plan, [&](std::uint64_t index, const double* metrics) {
+        const auto coords = sweep_point_coordinates(plan, index);
+        for (const auto& a : plan.axes) {
+          if (a.name.empty()) {
+            continue;
+          }
+          const auto& v = coords.at(a.name);
+          if (v.is_string()) {
+            f << v.get<std::string>() << ",";
+          } else {
+            std::snprintf(buffer, sizeof buffer, "%.17g,", v.get<double>());
+            f << buffer;
+          }
+        }
+        for (std::size_t m = 0; m < plan.metric_names.size(); ++m) {
+          std::snprintf(buffer, sizeof buffer, "%.17g", metrics[m]);
+          f << buffer << (m + 1 < plan.metric_names.size() ? "," : "\n");
+        }
+      });
+    });
+  }
+
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  const auto start = std::chrono::steady_clock::now();
+  auto last = start;
+  const auto progress = [&](std::uint64_t done, std::uint64_t total) {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start).count();
+    if (!tty || elapsed < 1.0 || std::chrono::duration<double>(now - last).count() < 0.5) {
+      return;
+    }
+    last = now;
+    const double rate = static_cast<double>(done) / elapsed;
+    const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
+    std::fprintf(stderr, "\rsweep: %5.1f%%  %s points/s  ETA %.0f s   ", 100.0 * static_cast<double>(done) / static_cast<double>(total),
+                 format_compact(rate).c_str(), eta);
+  };
+  const auto result = run_sweep(backend, plan, shard, shards, o.tile, progress);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (tty && seconds >= 1.0) {
+    std::fprintf(stderr, "\n");
+  }
+  const auto doc = sweep_result_json(plan, result);
+  if (!o.out.empty()) {
+    write_file_atomically(o.out, [&](std::ostream& f) { f << doc.dump(2) << "\n"; });
+  }
+  if (ctx.options().json) {
+    ctx.out() << doc.dump(2) << "\n";
+    return;
+  }
+  const std::uint64_t evaluated = (result.end_row - result.first_row) * plan.axes.back().values.size();
+  ctx.out() << "Scenario " << plan.id << " (" << plan.evaluator << ", " << plan.origin << "): "
+            << format_compact(static_cast<double>(plan.total_points)) << " points";
+  if (shards > 1) {
+    ctx.out() << ", shard " << shard << "/" << shards << " = " << format_compact(static_cast<double>(evaluated)) << " points";
+  }
+  ctx.out() << "; " << backend_name(backend) << " backend, " << format_number(seconds, 3) << " s, "
+            << format_compact(static_cast<double>(evaluated) / std::max(seconds, 1e-9)) << " points/s\n\n";
+  print_result_table(ctx.out(), plan, doc);
+  if (!o.out.empty()) {
+    ctx.out() << "\nwrote " << o.out << "\n";
+  }
+}
+
+void run_merge(context& ctx, const merge_options& o)
+{
+  FC_EXPECTS(!o.parts.empty(), "merge: give the partial results (files written by sweep --shard K/N --out)");
+  std::vector<sweep_result> parts;
+  std::optional<sweep_plan> plan;
+  for (const auto& path : o.parts) {
+    std::ifstream in(path, std::ios::binary);
+    FC_EXPECTS(in.good(), path + ": cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto j = [&] {
+      try {
+        return nlohmann::json::parse(text.str());
+      } catch (const nlohmann::json::parse_error& e) {
+        throw input_error(path + ": malformed JSON: " + e.what());
+      }
+    }();
+    FC_EXPECTS(j.contains("scenario") && j.contains("digest"), path + ": not a fleetcap sweep result (no scenario/digest)");
+    auto p = parse_scenario({path + ": /scenario", j.at("scenario").dump()}, ctx.catalog(), ctx.parts());
+    if (!plan) {
+      plan = p;
+    }
+    FC_EXPECTS(j.at("digest") == plan->digest && p.digest == plan->digest,
+               path + ": /digest: a different scenario than " + o.parts.front() + " (cannot merge)");
+    parts.push_back(sweep_result_from_json(j, path));
+  }
+  const auto merged = merge_sweep_results(*plan, parts, o.parts);
+  const auto doc = sweep_result_json(*plan, merged);
+  if (!o.out.empty()) {
+    write_file_atomically(o.out, [&](std::ostream& f) { f << doc.dump(2) << "\n"; });
+  }
+  if (ctx.options().json) {
+    ctx.out() << doc.dump(2) << "\n";
+    return;
+  }
+  ctx.out() << "Merged " << parts.size() << " shards of " << plan->id << "\n\n";
+  print_result_table(ctx.out(), *plan, doc);
+}
+
+}  // namespace
+
+void setup_sweep(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands)
+{
+  auto o = std::make_shared<sweep_options>();
+  auto* cmd = app.add_subcommand("sweep", "Evaluate a scenario's parameter grid with fused reductions");
+  cmd->add_option("scenario", o->scenario, "Scenario file or catalogue id (data/scenarios/)")->required()->type_name("SCENARIO");
+  cmd->add_option("--shard", o->shard, "Evaluate slice K of N (0-based), e.g. for a Slurm array")->type_name("K/N");
+  cmd->add_option("--out", o->out, "Write the result document (JSON) here, atomically")->type_name("FILE");
+  cmd->add_option("--rows", o->rows, "Also write every point as CSV (small grids only)")->type_name("FILE");
+  cmd->add_option("--max-rows", o->max_rows, "Refuse --rows for grids larger than this (default 100000)");
+  cmd->add_option("--tile", o->tile, "Points per tile (memory is O(tile))");
+  commands.emplace_back(cmd, [o](context& ctx) { run_sweep_command(ctx, *o); });
+
+  auto m = std::make_shared<merge_options>();
+  auto* merge = app.add_subcommand("merge", "Combine sweep shards into the result of one unsharded run");
+  merge->add_option("parts", m->parts, "Partial results written by sweep --shard K/N --out")->required()->type_name("FILE");
+  merge->add_option("--out", m->out, "Write the merged document here")->type_name("FILE");
+  commands.emplace_back(merge, [m](context& ctx) { run_merge(ctx, *m); });
+}
+
+}  // namespace fleetcap::cli

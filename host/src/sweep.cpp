@@ -1,0 +1,644 @@
+// The sweep engine: scenario parsing, the tiled walk of the grid on a backend, shards and merge.
+
+#include "fleetcap/sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "detail/json_fields.hpp"
+#include "fleetcap/error.hpp"
+#include "fleetcap/rules.hpp"
+#include "fleetcap/training.hpp"
+#include "kernels/sweep.cuh"
+#include "kernels/sweep.hpp"
+
+namespace fleetcap {
+
+namespace {
+
+struct evaluator_spec {
+  sweep_evaluator kind;
+  std::vector<std::string> inputs;   // input slot names, in slot order
+  std::vector<double> defaults;      // NaN = must be given (fixed or axis)
+  std::vector<std::string> metrics;  // metric names, in metric order
+};
+
+const std::map<std::string, evaluator_spec>& evaluators()
+{
+  static const std::map<std::string, evaluator_spec> e = {
+      {"training",
+       {sweep_evaluator::training,
+        {"params", "tokens", "chips", "mfu", "part"},
+        {NAN, NAN, NAN, 0.4, NAN},
+        {"seconds", "days", "flops", "fits", "crosses_1e25", "crosses_1e26", "gpu_hours", "energy_mwh"}}},
+      {"layout",
+       {sweep_evaluator::layout,
+        {"tp", "pp", "micro_batch", "interleave", "recompute", "sequence_parallel", "zero", "chips", "global_batch"},
+        {1, 1, 1, 1, 0, 0, 0, NAN, NAN},
+        {"step_seconds", "mfu", "memory_bytes", "usable", "valid"}}},
+      {"compliance",
+       {sweep_evaluator::compliance,
+        {"dense_tops", "bit_length", "die_area_mm2", "data_center", "a1_tpp_min", "b1_tpp_min", "b2_pd_min", "a2_pd_min"},
+        {NAN, NAN, NAN, 1, NAN, NAN, NAN, NAN},
+        {"tpp", "performance_density", "is_3a090_a", "is_3a090_b", "not_controlled", "exempt", "status"}}},
+  };
+  return e;
+}
+
+std::string join(const std::vector<std::string>& v)
+{
+  std::string out;
+  for (const auto& s : v) {
+    out += (out.empty() ? "" : ", ") + s;
+  }
+  return out;
+}
+
+int index_of(const std::vector<std::string>& names, const std::string& name)
+{
+  const auto it = std::find(names.begin(), names.end(), name);
+  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
+std::string fnv1a(const std::string& text)
+{
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h = (h ^ c) * 1099511628211ull;
+  }
+  char buffer[20];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(h));
+  return buffer;
+}
+
+std::uint64_t whole_count(const detail::json_object_reader& r, const nlohmann::json& j, const char* key)
+{
+  if (!j.contains(key)) {
+    r.fail(key, "missing required field");
+  }
+  const auto& v = j.at(key);
+  if (!v.is_number_integer() || v.get<long long>() <= 0) {
+    r.fail(key, "expected a positive whole count, got " + detail::describe_json(v));
+  }
+  // The value table lives in memory (and on the device): 1e6 values per axis keeps it under
+  // 8 MB each, while grids still reach 2^63 points through more axes.
+  if (v.get<long long>() > 1000000) {
+    r.fail(key, "at most 1,000,000 values per axis");
+  }
+  return static_cast<std::uint64_t>(v.get<long long>());
+}
+
+double finite_number(const detail::json_object_reader& r, const nlohmann::json& j, const char* key)
+{
+  if (!j.contains(key)) {
+    r.fail(key, "missing required field");
+  }
+  const auto& v = j.at(key);
+  if (!v.is_number() || !std::isfinite(v.get<double>())) {
+    r.fail(key, "expected a finite number, got " + detail::describe_json(v));
+  }
+  return v.get<double>();
+}
+
+sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const std::string& pointer,
+                      const evaluator_spec& ev, const std::vector<part_spec>& parts, std::vector<std::string>& part_table)
+{
+  const detail::json_object_reader r(j, file, pointer);
+  r.allow_only({"name", "values", "linear", "log", "parts"});
+  sweep_axis a;
+  a.name = r.required_string("name");
+  if (index_of(ev.inputs, a.name) < 0) {
+    const auto near = closest_ids(ev.inputs, a.name, 1);
+    r.fail("name", "unknown axis \"" + a.name + "\" for this evaluator (inputs: " + join(ev.inputs) + ")" +
+                       (near.empty() ? "" : "; did you mean \"" + near[0] + "\"?"));
+  }
+  const int kinds = (j.contains("values") ? 1 : 0) + (j.contains("linear") ? 1 : 0) + (j.contains("log") ? 1 : 0) +
+                    (j.contains("parts") ? 1 : 0);
+  if (kinds != 1) {
+    r.fail("name", "give exactly one of \"values\", \"linear\", \"log\" or \"parts\"");
+  }
+  if (a.name == "part" && !j.contains("parts")) {
+    r.fail("name", "the part axis takes \"parts\": [ids]");
+  }
+  if (j.contains("parts")) {
+    if (a.name != "part") {
+      r.fail("parts", "only the \"part\" axis takes part ids");
+    }
+    const auto ids = r.string_array("parts", true);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      find_part(parts, ids[i]);
+      auto it = std::find(part_table.begin(), part_table.end(), ids[i]);
+      if (it == part_table.end()) {
+        FC_EXPECTS(part_table.size() < static_cast<std::size_t>(sweep_max_parts),
+                   file + ": " + pointer + "/parts: at most " + std::to_string(sweep_max_parts) + " parts");
+        part_table.push_back(ids[i]);
+        it = part_table.end() - 1;
+      }
+      a.values.push_back(static_cast<double>(it - part_table.begin()));
+      a.labels.push_back(ids[i]);
+    }
+  } else if (j.contains("values")) {
+    const auto& v = j.at("values");
+    if (!v.is_array() || v.empty()) {
+      r.fail("values", "expected a non-empty array of numbers");
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_number() || !std::isfinite(v[i].get<double>())) {
+        r.fail("values", "entry " + std::to_string(i) + " is not a finite number");
+      }
+      a.values.push_back(v[i].get<double>());
+    }
+  } else {
+    const bool log = j.contains("log");
+    const std::string key = log ? "log" : "linear";
+    const detail::json_object_reader rr(j.at(key), file, pointer + "/" + key);
+    rr.allow_only({"from", "to", "count"});
+    const double from = finite_number(rr, j.at(key), "from");
+    const double to = finite_number(rr, j.at(key), "to");
+    const std::uint64_t count = whole_count(rr, j.at(key), "count");
+    if (to < from) {
+      rr.fail("to", "the range is reversed (to < from)");
+    }
+    if (to == from && count > 1) {
+      rr.fail("to", "the range is empty (to == from) but count > 1");
+    }
+    if (log && (from <= 0.0 || to <= 0.0)) {
+      rr.fail("from", "a log range must be positive (it cannot pass through zero)");
+    }
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
+      a.values.push_back(log ? std::exp(std::log(from) + t * (std::log(to) - std::log(from))) : from + t * (to - from));
+    }
+  }
+  return a;
+}
+
+int parse_op(const std::string& op, const detail::json_object_reader& r)
+{
+  if (op == "<") return static_cast<int>(sweep_op::less);
+  if (op == "<=") return static_cast<int>(sweep_op::less_equal);
+  if (op == ">") return static_cast<int>(sweep_op::greater);
+  if (op == ">=") return static_cast<int>(sweep_op::greater_equal);
+  if (op == "==") return static_cast<int>(sweep_op::equal);
+  r.fail("op", "expected <, <=, >, >= or ==, got \"" + op + "\"");
+}
+
+int metric_index(const evaluator_spec& ev, const std::string& name, const detail::json_object_reader& r, const char* key)
+{
+  const int m = index_of(ev.metrics, name);
+  if (m < 0) {
+    r.fail(key, "unknown metric \"" + name + "\" (metrics: " + join(ev.metrics) + ")");
+  }
+  return m;
+}
+
+}  // namespace
+
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text)
+{
+  unsigned long long k = 0, n = 0;
+  char tail = 0;
+  const bool ok = std::sscanf(text.c_str(), "%llu/%llu%c", &k, &n, &tail) == 2 && text.find('-') == std::string::npos;
+  FC_EXPECTS(ok && n >= 1 && k < n, "--shard: expected K/N with 0 <= K < N, got \"" + text + "\"");
+  return {k, n};
+}
+
+sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts)
+{
+  const auto j = detail::parse_json(file.name, file.text);
+  const detail::json_object_reader r(j, file.name, "");
+  r.allow_only({"id", "description", "evaluator", "model", "shape", "system", "part", "precision", "fixed", "axes",
+                "group_by", "objective", "filter", "count", "histogram", "notes"});
+  sweep_plan plan;
+  plan.origin = file.name;
+  plan.scenario = j;
+  plan.digest = fnv1a(j.dump());
+  plan.id = r.required_string("id");
+  plan.evaluator = r.required_string("evaluator");
+  const auto ev_it = evaluators().find(plan.evaluator);
+  if (ev_it == evaluators().end()) {
+    r.fail("evaluator", "unknown evaluator \"" + plan.evaluator + "\" (known: training, layout, compliance)");
+  }
+  const auto& ev = ev_it->second;
+  plan.metric_names = ev.metrics;
+  sweep_config& c = plan.config;
+  c.evaluator = static_cast<int>(ev.kind);
+  for (int i = 0; i < sweep_max_inputs; ++i) {
+    c.fixed[i] = i < static_cast<int>(ev.defaults.size()) ? ev.defaults[static_cast<std::size_t>(i)] : 0.0;
+  }
+  std::vector<std::string> part_table;
+  const std::string precision_name = j.contains("precision") ? r.required_string("precision") : "bf16";
+  const auto precision = parse_precision(precision_name);
+
+  // Fixed inputs.
+  if (j.contains("fixed")) {
+    const detail::json_object_reader f(j.at("fixed"), file.name, "/fixed");
+    for (const auto& item : j.at("fixed").items()) {
+      const int slot = index_of(ev.inputs, item.key());
+      if (slot < 0) {
+        f.fail(item.key(), "not an input of evaluator " + plan.evaluator + " (inputs: " + join(ev.inputs) + ")");
+      }
+      if (item.key() == "part") {
+        const auto id = f.required_string("part");
+        find_part(parts, id);
+        part_table.push_back(id);
+        c.fixed[slot] = 0.0;
+        continue;
+      }
+      if (!item.value().is_number() || !std::isfinite(item.value().get<double>())) {
+        f.fail(item.key(), "expected a finite number, got " + detail::describe_json(item.value()));
+      }
+      c.fixed[slot] = item.value().get<double>();
+    }
+  }
+
+  // Axes.
+  if (!j.contains("axes") || !j.at("axes").is_array() || j.at("axes").empty()) {
+    r.fail("axes", "expected a non-empty array of axes");
+  }
+  std::vector<sweep_axis> declared;
+  for (std::size_t i = 0; i < j.at("axes").size(); ++i) {
+    declared.push_back(parse_axis(j.at("axes")[i], file.name, "/axes/" + std::to_string(i), ev, parts, part_table));
+    for (std::size_t k = 0; k + 1 < declared.size(); ++k) {
+      FC_EXPECTS(declared[k].name != declared.back().name,
+                 file.name + ": /axes/" + std::to_string(i) + "/name: axis \"" + declared.back().name + "\" appears twice");
+    }
+  }
+  FC_EXPECTS(declared.size() < static_cast<std::size_t>(sweep_max_axes),
+             file.name + ": /axes: at most " + std::to_string(sweep_max_axes - 1) + " axes");
+  // Group axes first, then the rest in declared order; a dummy innermost axis when all group.
+  std::vector<std::string> group_by;
+  if (j.contains("group_by")) {
+    group_by = r.string_array("group_by", false);
+  }
+  for (std::size_t g = 0; g < group_by.size(); ++g) {
+    const auto it = std::find_if(declared.begin(), declared.end(), [&](const sweep_axis& a) { return a.name == group_by[g]; });
+    FC_EXPECTS(it != declared.end(), file.name + ": /group_by/" + std::to_string(g) + ": \"" + group_by[g] + "\" is not an axis");
+    plan.axes.push_back(*it);
+  }
+  for (const auto& a : declared) {
+    if (std::find(group_by.begin(), group_by.end(), a.name) == group_by.end()) {
+      plan.axes.push_back(a);
+    }
+  }
+  const bool dummy = plan.axes.size() == group_by.size();
+  if (dummy) {
+    plan.axes.push_back({"", {0.0}, {}});
+  }
+  c.axis_count = static_cast<int>(plan.axes.size());
+  c.group_axis_count = static_cast<int>(group_by.size());
+
+  // Sizes, the 2^63 limit, the value table.
+  plan.total_points = 1;
+  plan.group_count = 1;
+  std::uint64_t offset = 0;
+  for (std::size_t a = 0; a < plan.axes.size(); ++a) {
+    const std::uint64_t n = plan.axes[a].values.size();
+    FC_EXPECTS(plan.total_points <= (std::uint64_t{1} << 63) / n,
+               file.name + ": /axes: the grid has more than 2^63 points and cannot be indexed");
+    plan.total_points *= n;
+    if (static_cast<int>(a) < c.group_axis_count) {
+      plan.group_count *= n;
+    }
+    c.axis_input[a] = plan.axes[a].name.empty() ? sweep_max_inputs - 1 : index_of(ev.inputs, plan.axes[a].name);
+    c.axis_size[a] = n;
+    c.axis_offset[a] = offset;
+    offset += n;
+    plan.values.insert(plan.values.end(), plan.axes[a].values.begin(), plan.axes[a].values.end());
+  }
+  plan.rows_per_group = plan.total_points / plan.group_count / plan.axes.back().values.size();
+
+  // Reductions.
+  if (!j.contains("objective")) {
+    r.fail("objective", "missing required field: {\"metric\": NAME, \"goal\": \"min\" or \"max\"}");
+  }
+  const detail::json_object_reader o(j.at("objective"), file.name, "/objective");
+  o.allow_only({"metric", "goal"});
+  c.objective_metric = metric_index(ev, o.required_string("metric"), o, "metric");
+  const auto goal = o.required_string("goal");
+  if (goal != "min" && goal != "max") {
+    o.fail("goal", "expected min or max, got \"" + goal + "\"");
+  }
+  c.objective_max = goal == "max" ? 1 : 0;
+  c.filter_metric = j.contains("filter") ? metric_index(ev, r.required_string("filter"), r, "filter") : -1;
+  c.predicate_count = 0;
+  if (j.contains("count")) {
+    const auto& counts = j.at("count");
+    if (!counts.is_array() || counts.size() > static_cast<std::size_t>(sweep_max_predicates)) {
+      r.fail("count", "expected an array of at most " + std::to_string(sweep_max_predicates) + " predicates");
+    }
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      const detail::json_object_reader p(counts[i], file.name, "/count/" + std::to_string(i));
+      p.allow_only({"name", "metric", "op", "value"});
+      plan.predicate_names.push_back(p.required_string("name"));
+      c.predicate_metric[i] = metric_index(ev, p.required_string("metric"), p, "metric");
+      c.predicate_op[i] = parse_op(p.required_string("op"), p);
+      c.predicate_value[i] = finite_number(p, counts[i], "value");
+      ++c.predicate_count;
+    }
+  }
+  c.histogram_metric = -1;
+  if (j.contains("histogram")) {
+    const detail::json_object_reader h(j.at("histogram"), file.name, "/histogram");
+    h.allow_only({"metric", "bins", "from", "to"});
+    c.histogram_metric = metric_index(ev, h.required_string("metric"), h, "metric");
+    const auto bins = whole_count(h, j.at("histogram"), "bins");
+    if (bins > static_cast<std::uint64_t>(sweep_max_bins)) {
+      h.fail("bins", "at most " + std::to_string(sweep_max_bins) + " bins");
+    }
+    c.histogram_bins = static_cast<int>(bins);
+    c.histogram_low = finite_number(h, j.at("histogram"), "from");
+    c.histogram_high = finite_number(h, j.at("histogram"), "to");
+    if (!(c.histogram_high > c.histogram_low)) {
+      h.fail("to", "the histogram range is empty or reversed");
+    }
+  }
+
+  // Evaluator tables.
+  if (ev.kind == sweep_evaluator::training) {
+    if (part_table.empty()) {
+      r.fail("axes", "the training evaluator needs a part: \"fixed\": {\"part\": ID} or a \"part\" axis");
+    }
+  }
+  if (ev.kind == sweep_evaluator::layout) {
+    const auto systems = load_systems(catalog, parts);
+    system_spec system;
+    if (j.contains("system")) {
+      system = find_system(systems, r.required_string("system"));
+    } else {
+      const auto id = j.contains("part") ? r.required_string("part") : std::string();
+      FC_EXPECTS(!id.empty(), file.name + ": /system: the layout evaluator needs \"system\" (or \"part\")");
+      system = default_system(find_part(parts, id));
+    }
+    const part_spec& part = find_part(parts, j.contains("part") ? r.required_string("part") : system.part);
+    c.system = figures_for(system, part, precision);
+    if (j.contains("model")) {
+      c.shape = find_workload(load_workloads(catalog), r.required_string("model")).shape;
+    } else {
+      r.fail("model", "the layout evaluator needs \"model\": a workload id from data/workloads/");
+    }
+  }
+  if (ev.kind == sweep_evaluator::compliance) {
+    const auto rules = load_rules(catalog);
+    const rule& base = find_rule(rules, "us-3a090-2023");
+    c.rule = {base.parameter("a1_tpp_min"), base.parameter("a2_tpp_min"), base.parameter("a2_pd_min"),
+              base.parameter("b1_tpp_min"), base.parameter("b1_tpp_max"), base.parameter("b1_pd_min"),
+              base.parameter("b1_pd_max"),  base.parameter("b2_tpp_min"), base.parameter("b2_pd_min"),
+              base.parameter("b2_pd_max"),  base.parameter("non_datacenter_tpp_min")};
+    // The rule's own thresholds are the defaults of the threshold inputs.
+    const double defaults[] = {c.rule.a1_tpp_min, c.rule.b1_tpp_min, c.rule.b2_pd_min, c.rule.a2_pd_min};
+    for (int k = 0; k < 4; ++k) {
+      if (std::isnan(c.fixed[4 + k])) {
+        c.fixed[4 + k] = defaults[k];
+      }
+    }
+  }
+  // Every input without a default must be fixed or an axis.
+  for (std::size_t s = 0; s < ev.inputs.size(); ++s) {
+    const bool on_axis = std::any_of(declared.begin(), declared.end(), [&](const sweep_axis& a) { return a.name == ev.inputs[s]; });
+    if (!on_axis && std::isnan(c.fixed[s]) && !(ev.inputs[s] == "part" && !part_table.empty())) {
+      r.fail("fixed", "input \"" + ev.inputs[s] + "\" has no value: give it in \"fixed\" or as an axis");
+    }
+  }
+
+  c.part_count = static_cast<int>(part_table.size());
+  for (std::size_t p = 0; p < part_table.size(); ++p) {
+    const auto& part = find_part(parts, part_table[p]);
+    const auto& peak = part.dense_peak_ops_per_s[static_cast<std::size_t>(precision)];
+    FC_EXPECTS(peak.known(), file.name + ": part " + part.id + " has no dense " + precision_name + " peak");
+    c.parts[p] = {peak.mid, part.memory_bytes.known() ? part.memory_bytes.mid : 0.0,
+                  part.tdp_watts.known() ? part.tdp_watts.mid : 0.0};
+  }
+  return plan;
+}
+
+sweep_plan load_scenario(const std::string& path_or_id, const catalog_source& catalog, const std::vector<part_spec>& parts)
+{
+  std::ifstream in(path_or_id, std::ios::binary);
+  if (in.good()) {
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_scenario({path_or_id, text.str()}, catalog, parts);
+  }
+  std::vector<std::string> ids;
+  for (const auto& f : catalog.json_files("data/scenarios")) {
+    const auto slash = f.name.find_last_of('/');
+    const auto stem = f.name.substr(slash + 1, f.name.size() - slash - 6);
+    if (stem == path_or_id) {
+      return parse_scenario(f, catalog, parts);
+    }
+    ids.push_back(stem);
+  }
+  const auto near = closest_ids(ids, path_or_id);
+  throw input_error(path_or_id + ": no such file, and no catalogue scenario has this id" +
+                    (near.empty() ? std::string() : " (closest: " + join(near) + ")"));
+}
+
+namespace {
+
+sweep_accumulator run_rows(backend_kind backend, const sweep_plan& plan, std::uint64_t first, std::uint64_t count)
+{
+#if FLEETCAP_HAVE_CUDA
+  if (backend == backend_kind::cuda) {
+    return cuda_backend::sweep_rows(plan.config, plan.values.data(), plan.values.size(), first, count);
+  }
+#else
+  (void)backend;
+#endif
+  return cpu_backend::sweep_rows(plan.config, plan.values.data(), plan.values.size(), first, count);
+}
+
+}  // namespace
+
+sweep_result run_sweep(backend_kind backend, const sweep_plan& plan, std::uint64_t shard, std::uint64_t shards,
+                       std::uint64_t tile_points, const std::function<void(std::uint64_t, std::uint64_t)>& progress)
+{
+  const std::uint64_t row_size = plan.axes.back().values.size();
+  const std::uint64_t total_rows = plan.total_points / row_size;
+  // Equal contiguous slices of rows: floor(total_rows x k / shards) without overflowing 64 bits
+  // (rows may approach 2^63): split total_rows = q shards + r.
+  const auto bound = [&](std::uint64_t k) {
+    const std::uint64_t q = total_rows / shards, r = total_rows % shards;
+    return q * k + r * k / shards;
+  };
+  sweep_result out;
+  out.shard = shard;
+  out.shards = shards;
+  out.first_row = bound(shard);
+  out.end_row = bound(shard + 1);
+  const std::uint64_t tile_rows = std::max<std::uint64_t>(1, tile_points / row_size);
+  std::uint64_t done = 0;
+  const std::uint64_t todo = (out.end_row - out.first_row) * row_size;
+  std::uint64_t row = out.first_row;
+  while (row < out.end_row) {
+    const std::uint64_t group = row / plan.rows_per_group;
+    const std::uint64_t group_end = std::min(out.end_row, (group + 1) * plan.rows_per_group);
+    sweep_group_result g{group, sweep_empty(plan.config.objective_max)};
+    while (row < group_end) {
+      const std::uint64_t n = std::min(tile_rows, group_end - row);
+      g.accumulator = sweep_merge(g.accumulator, run_rows(backend, plan, row, n), plan.config.objective_max);
+      row += n;
+      done += n * row_size;
+      if (progress) {
+        progress(done, todo);
+      }
+    }
+    out.groups.push_back(g);
+  }
+  return out;
+}
+
+nlohmann::json sweep_point_coordinates(const sweep_plan& plan, std::uint64_t index)
+{
+  nlohmann::json coords = nlohmann::json::object();
+  std::uint64_t rest = index;
+  for (int a = static_cast<int>(plan.axes.size()) - 1; a >= 0; --a) {
+    const auto& axis = plan.axes[static_cast<std::size_t>(a)];
+    const std::uint64_t digit = rest % axis.values.size();
+    rest /= axis.values.size();
+    if (axis.name.empty()) {
+      continue;
+    }
+    coords[axis.name] = axis.labels.empty() ? nlohmann::json(axis.values[digit]) : nlohmann::json(axis.labels[digit]);
+  }
+  return coords;
+}
+
+nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& result)
+{
+  const auto& c = plan.config;
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& g : result.groups) {
+    const auto& a = g.accumulator;
+    nlohmann::json key = nlohmann::json::object();
+    if (c.group_axis_count > 0) {
+      const auto first_point = g.group * plan.rows_per_group * plan.axes.back().values.size();
+      const auto coords = sweep_point_coordinates(plan, first_point);
+      for (int k = 0; k < c.group_axis_count; ++k) {
+        key[plan.axes[static_cast<std::size_t>(k)].name] = coords[plan.axes[static_cast<std::size_t>(k)].name];
+      }
+    }
+    nlohmann::json counts = nlohmann::json::object();
+    for (int p = 0; p < c.predicate_count; ++p) {
+      counts[plan.predicate_names[static_cast<std::size_t>(p)]] = a.predicate[p];
+    }
+    nlohmann::json raw = {{"points", a.points}, {"valid", a.valid}, {"best", a.best}, {"best_index", a.best_index},
+                          {"worst", a.worst}, {"worst_index", a.worst_index}, {"sum", a.sum},
+                          {"predicate", std::vector<std::uint64_t>(a.predicate, a.predicate + sweep_max_predicates)},
+                          {"histogram", std::vector<std::uint64_t>(a.histogram, a.histogram + sweep_max_bins)}};
+    const std::string best = c.objective_max ? "max" : "min";
+    const std::string worst = c.objective_max ? "min" : "max";
+    nlohmann::json jg = {{"group", g.group}, {"key", key}, {"points", a.points}, {"valid", a.valid}, {"counts", counts},
+                         {"accumulator", raw}};
+    if (a.valid > 0) {
+      jg[best] = a.best;
+      jg["arg" + best] = sweep_point_coordinates(plan, a.best_index);
+      jg[worst] = a.worst;
+      jg["arg" + worst] = sweep_point_coordinates(plan, a.worst_index);
+      jg["mean"] = a.sum / static_cast<double>(a.valid);
+    }
+    if (c.histogram_metric >= 0) {
+      jg["histogram"] = std::vector<std::uint64_t>(a.histogram, a.histogram + c.histogram_bins);
+    }
+    groups.push_back(jg);
+  }
+  return {{"scenario", plan.scenario},
+          {"digest", plan.digest},
+          {"objective", {{"metric", plan.metric_names[static_cast<std::size_t>(c.objective_metric)]},
+                         {"goal", c.objective_max ? "max" : "min"}}},
+          {"points", plan.total_points},
+          {"shard", {{"index", result.shard}, {"count", result.shards}, {"first_row", result.first_row},
+                     {"end_row", result.end_row}}},
+          {"groups", groups}};
+}
+
+sweep_result sweep_result_from_json(const nlohmann::json& j, const std::string& file)
+{
+  try {
+    sweep_result r;
+    r.shard = j.at("shard").at("index").get<std::uint64_t>();
+    r.shards = j.at("shard").at("count").get<std::uint64_t>();
+    r.first_row = j.at("shard").at("first_row").get<std::uint64_t>();
+    r.end_row = j.at("shard").at("end_row").get<std::uint64_t>();
+    for (const auto& g : j.at("groups")) {
+      sweep_group_result gr;
+      gr.group = g.at("group").get<std::uint64_t>();
+      const auto& a = g.at("accumulator");
+      auto& acc = gr.accumulator;
+      acc.points = a.at("points").get<std::uint64_t>();
+      acc.valid = a.at("valid").get<std::uint64_t>();
+      acc.best = a.at("best").get<double>();
+      acc.best_index = a.at("best_index").get<std::uint64_t>();
+      acc.worst = a.at("worst").get<double>();
+      acc.worst_index = a.at("worst_index").get<std::uint64_t>();
+      acc.sum = a.at("sum").get<double>();
+      const auto pred = a.at("predicate").get<std::vector<std::uint64_t>>();
+      const auto hist = a.at("histogram").get<std::vector<std::uint64_t>>();
+      FC_EXPECTS(pred.size() == sweep_max_predicates && hist.size() == sweep_max_bins,
+                 file + ": /groups: accumulator arrays have the wrong length");
+      std::copy(pred.begin(), pred.end(), acc.predicate);
+      std::copy(hist.begin(), hist.end(), acc.histogram);
+      r.groups.push_back(gr);
+    }
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw input_error(file + ": not a fleetcap sweep result (" + std::string(e.what()) + ")");
+  }
+}
+
+sweep_result merge_sweep_results(const sweep_plan& plan, const std::vector<sweep_result>& parts,
+                                 const std::vector<std::string>& files)
+{
+  FC_EXPECTS(!parts.empty(), "merge: give the partial results to merge");
+  const std::uint64_t shards = parts.front().shards;
+  std::vector<int> seen(shards, -1);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    FC_EXPECTS(parts[i].shards == shards, files[i] + ": shard count " + std::to_string(parts[i].shards) +
+                                              " differs from " + files[0] + "'s " + std::to_string(shards));
+    FC_EXPECTS(seen[parts[i].shard] < 0, files[i] + ": shard " + std::to_string(parts[i].shard) + "/" +
+                                             std::to_string(shards) + " also in " +
+                                             files[static_cast<std::size_t>(std::max(0, seen[parts[i].shard]))]);
+    seen[parts[i].shard] = static_cast<int>(i);
+  }
+  for (std::uint64_t k = 0; k < shards; ++k) {
+    FC_EXPECTS(seen[k] >= 0, "merge: shard " + std::to_string(k) + "/" + std::to_string(shards) + " is missing");
+  }
+  sweep_result out;
+  out.shard = 0;
+  out.shards = 1;
+  out.first_row = 0;
+  out.end_row = plan.total_points / plan.axes.back().values.size();
+  // Shards in order; a group split between shards is merged in index order.
+  for (std::uint64_t k = 0; k < shards; ++k) {
+    for (const auto& g : parts[static_cast<std::size_t>(seen[k])].groups) {
+      if (!out.groups.empty() && out.groups.back().group == g.group) {
+        out.groups.back().accumulator = sweep_merge(out.groups.back().accumulator, g.accumulator, plan.config.objective_max);
+      } else {
+        out.groups.push_back(g);
+      }
+    }
+  }
+  return out;
+}
+
+void sweep_each_point(const sweep_plan& plan, const std::function<void(std::uint64_t, const double*)>& row)
+{
+  const std::uint64_t n = plan.axes.back().values.size();
+  const std::uint64_t rows = plan.total_points / n;
+  const auto& c = plan.config;
+  for (std::uint64_t r = 0; r < rows; ++r) {
+    double x[sweep_max_inputs];
+    double m[sweep_max_metrics];
+    sweep_row_inputs(c, plan.values.data(), r, x);
+    for (std::uint64_t j = 0; j < n; ++j) {
+      x[c.axis_input[c.axis_count - 1]] = plan.values[c.axis_offset[c.axis_count - 1] + j];
+      evaluate_sweep_point(c, x, m);
+      row(r * n + j, m);
+    }
+  }
+}
+
+}  // namespace fleetcap

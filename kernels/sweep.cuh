@@ -1,0 +1,232 @@
+#pragma once
+// The sweep engine's per-point work: decode a grid index into inputs, run an evaluator (the same
+// FC_HD formulas as the single-scenario commands), and fold the result into an accumulator.
+// A "row" is one run of the innermost axis: decoding the outer digits once per row and stepping
+// the innermost input in a plain loop keeps the per-point cost to the evaluator itself.
+
+#include <cstdint>
+
+#include "kernels/compliance.cuh"
+#include "kernels/fc_hd.cuh"
+#include "kernels/sweep_types.hpp"
+#include "kernels/tpp.cuh"
+#include "kernels/training.cuh"
+
+namespace fleetcap {
+
+FC_HD inline sweep_accumulator sweep_empty(int objective_max)
+{
+  sweep_accumulator a{};
+  a.best = objective_max ? -1e308 : 1e308;
+  a.worst = objective_max ? 1e308 : -1e308;
+  a.best_index = ~std::uint64_t{0};
+  a.worst_index = ~std::uint64_t{0};
+  return a;
+}
+
+// "Better" in the objective's direction, ties to the lower index.
+FC_HD inline bool sweep_better(double v, std::uint64_t i, double best, std::uint64_t best_index, int objective_max)
+{
+  if (objective_max ? v > best : v < best) {
+    return true;
+  }
+  return v == best && i < best_index;
+}
+
+FC_HD inline sweep_accumulator sweep_merge(const sweep_accumulator& a, const sweep_accumulator& b, int objective_max)
+{
+  sweep_accumulator r = a;
+  r.points += b.points;
+  r.valid += b.valid;
+  if (b.valid > 0 && (a.valid == 0 || sweep_better(b.best, b.best_index, a.best, a.best_index, objective_max))) {
+    r.best = b.best;
+    r.best_index = b.best_index;
+  }
+  if (b.valid > 0 && (a.valid == 0 || sweep_better(b.worst, b.worst_index, a.worst, a.worst_index, !objective_max))) {
+    r.worst = b.worst;
+    r.worst_index = b.worst_index;
+  }
+  r.sum += b.sum;
+  for (int p = 0; p < sweep_max_predicates; ++p) {
+    r.predicate[p] += b.predicate[p];
+  }
+  for (int h = 0; h < sweep_max_bins; ++h) {
+    r.histogram[h] += b.histogram[h];
+  }
+  return r;
+}
+
+// --- evaluators -------------------------------------------------------------------------
+
+// Simple training grid. Inputs: 0 params, 1 tokens, 2 chips, 3 mfu, 4 part index.
+// Metrics: 0 seconds, 1 days, 2 flops, 3 fits (mixed-precision Adam state, 16 bytes per
+// parameter, fully sharded over the chips, within HBM), 4 flops > 1e25, 5 flops > 1e26,
+// 6 GPU-hours, 7 energy MWh at TDP.
+FC_HD inline void evaluate_training_point(const sweep_config& c, const double* x, double* m)
+{
+  int index = static_cast<int>(x[4]);
+  index = index < 0 ? 0 : (index >= c.part_count ? c.part_count - 1 : index);  // the host checks; stay in bounds
+  const sweep_part& part = c.parts[index];
+  const double flops = training_operations_6nd(x[0], x[1]);
+  const double seconds = training_seconds(flops, x[2] * part.peak_flop_per_s, x[3]);
+  m[0] = seconds;
+  m[1] = seconds / 86400.0;
+  m[2] = flops;
+  m[3] = 16.0 * x[0] / x[2] <= part.memory_bytes ? 1.0 : 0.0;
+  m[4] = flops > 1e25 ? 1.0 : 0.0;
+  m[5] = flops > 1e26 ? 1.0 : 0.0;
+  m[6] = x[2] * seconds / 3600.0;
+  m[7] = x[2] * part.tdp_watts * seconds / 3.6e9;
+}
+
+// Layout search. Inputs: 0 tp, 1 pp, 2 micro-batch, 3 interleave, 4 recompute, 5 sequence
+// parallel, 6 ZeRO stage, 7 chips, 8 global batch. Metrics: 0 step seconds, 1 MFU, 2 memory
+// bytes per device, 3 usable (a valid layout that fits memory), 4 valid layout.
+FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, double* m)
+{
+  parallel_layout l{};
+  l.tp = x[0];
+  l.pp = x[1];
+  l.micro_batch = x[2];
+  l.interleave = x[3];
+  l.recompute = static_cast<int>(x[4]);
+  l.sequence_parallel = static_cast<int>(x[5]);
+  l.zero = static_cast<int>(x[6]);
+  l.global_batch = x[8];
+  const double chips = x[7];
+  l.dp = chips / (l.tp * l.pp);
+  const transformer_shape& s = c.shape;
+  // The same constraints as check_layout, as a flag instead of an error.
+  const bool valid = l.dp >= 1.0 && l.dp == floor(l.dp) && fmod(s.heads, l.tp) == 0.0 &&
+                     fmod(s.layers, l.pp * l.interleave) == 0.0 && fmod(l.global_batch, l.micro_batch * l.dp) == 0.0 &&
+                     (l.interleave == 1.0 || l.pp > 1.0) && (l.sequence_parallel == 0 || l.tp > 1.0);
+  if (!valid) {
+    m[0] = 0.0;
+    m[1] = 0.0;
+    m[2] = 0.0;
+    m[3] = 0.0;
+    m[4] = 0.0;
+    return;
+  }
+  const step_estimate e = estimate_step(s, l, c.system);
+  m[0] = e.step_seconds;
+  m[1] = e.mfu;
+  m[2] = e.memory.total;
+  m[3] = e.fits ? 1.0 : 0.0;
+  m[4] = 1.0;
+}
+
+// Compliance design space of hypothetical parts under the 2023 rule, thresholds as inputs.
+// Inputs: 0 dense TOPS, 1 bit length, 2 die area mm^2, 3 data-centre flag, 4 a1_tpp_min,
+// 5 b1_tpp_min, 6 b2_pd_min, 7 a2_pd_min. Metrics: 0 TPP, 1 PD, 2 is 3A090.a, 3 is 3A090.b,
+// 4 not controlled, 5 exempt, 6 status code.
+FC_HD inline void evaluate_compliance_point(const sweep_config& c, const double* x, double* m)
+{
+  rule_3a090_2023_params r = c.rule;
+  r.a1_tpp_min = x[4];
+  r.b1_tpp_min = x[5];
+  r.b2_pd_min = x[6];
+  r.a2_pd_min = x[7];
+  r.b1_tpp_max = r.a1_tpp_min;
+  r.non_datacenter_tpp_min = r.a1_tpp_min;
+  part_compliance_inputs p{};
+  p.tpp = tpp_of_format(x[0] * 1e12, static_cast<int>(x[1]));
+  p.performance_density = performance_density(p.tpp, x[2] * 1e-6);
+  p.data_center = x[3] != 0.0 ? 1 : 0;
+  const verdict v = classify_3a090_2023(p, r);
+  m[0] = p.tpp;
+  m[1] = p.performance_density;
+  m[2] = v.status == static_cast<int>(verdict_status::eccn_3a090_a) ? 1.0 : 0.0;
+  m[3] = v.status == static_cast<int>(verdict_status::eccn_3a090_b) ? 1.0 : 0.0;
+  m[4] = v.status == static_cast<int>(verdict_status::not_controlled) ? 1.0 : 0.0;
+  m[5] = v.status == static_cast<int>(verdict_status::exempt) ? 1.0 : 0.0;
+  m[6] = static_cast<double>(v.status);
+}
+
+FC_HD inline void evaluate_sweep_point(const sweep_config& c, const double* x, double* m)
+{
+  switch (c.evaluator) {
+    case static_cast<int>(sweep_evaluator::layout): evaluate_layout_point(c, x, m); break;
+    case static_cast<int>(sweep_evaluator::compliance): evaluate_compliance_point(c, x, m); break;
+    default: evaluate_training_point(c, x, m); break;
+  }
+}
+
+FC_HD inline bool sweep_predicate(double v, int op, double line)
+{
+  switch (op) {
+    case static_cast<int>(sweep_op::less): return v < line;
+    case static_cast<int>(sweep_op::less_equal): return v <= line;
+    case static_cast<int>(sweep_op::greater): return v > line;
+    case static_cast<int>(sweep_op::greater_equal): return v >= line;
+    default: return v == line;
+  }
+}
+
+FC_HD inline void sweep_fold_point(const sweep_config& c, const double* m, std::uint64_t index, sweep_accumulator& a)
+{
+  a.points += 1;
+  // Predicates count among all points; the filter selects the points the objective, mean and
+  // histogram see.
+  for (int p = 0; p < c.predicate_count; ++p) {
+    if (sweep_predicate(m[c.predicate_metric[p]], c.predicate_op[p], c.predicate_value[p])) {
+      a.predicate[p] += 1;
+    }
+  }
+  if (c.filter_metric >= 0 && m[c.filter_metric] == 0.0) {
+    return;
+  }
+  a.valid += 1;
+  const double v = m[c.objective_metric];
+  if (sweep_better(v, index, a.best, a.best_index, c.objective_max)) {
+    a.best = v;
+    a.best_index = index;
+  }
+  if (sweep_better(v, index, a.worst, a.worst_index, !c.objective_max)) {
+    a.worst = v;
+    a.worst_index = index;
+  }
+  a.sum += v;
+  if (c.histogram_metric >= 0) {
+    const double h = m[c.histogram_metric];
+    const double t = (h - c.histogram_low) / (c.histogram_high - c.histogram_low);
+    int bin = static_cast<int>(floor(t * c.histogram_bins));
+    bin = bin < 0 ? 0 : (bin >= c.histogram_bins ? c.histogram_bins - 1 : bin);  // edges clamp
+    a.histogram[bin] += 1;
+  }
+}
+
+// The inputs of the first point of a row: fixed values, then each axis's value for the row's
+// digits. `row` counts rows from the start of the whole grid; a row is the innermost axis.
+FC_HD inline void sweep_row_inputs(const sweep_config& c, const double* values, std::uint64_t row, double* x)
+{
+  for (int i = 0; i < sweep_max_inputs; ++i) {
+    x[i] = c.fixed[i];
+  }
+  std::uint64_t rest = row;
+  for (int a = c.axis_count - 2; a >= 0; --a) {
+    const std::uint64_t digit = rest % c.axis_size[a];
+    rest /= c.axis_size[a];
+    x[c.axis_input[a]] = values[c.axis_offset[a] + digit];
+  }
+}
+
+// Evaluates and folds every point of one row (global point index = row x inner size + j).
+FC_HD inline sweep_accumulator sweep_row(const sweep_config& c, const double* values, std::uint64_t row)
+{
+  double x[sweep_max_inputs];
+  double m[sweep_max_metrics];
+  sweep_row_inputs(c, values, row, x);
+  const int inner = c.axis_count - 1;
+  const std::uint64_t n = c.axis_size[inner];
+  const double* inner_values = values + c.axis_offset[inner];
+  sweep_accumulator a = sweep_empty(c.objective_max);
+  for (std::uint64_t j = 0; j < n; ++j) {
+    x[c.axis_input[inner]] = inner_values[j];
+    evaluate_sweep_point(c, x, m);
+    sweep_fold_point(c, m, row * n + j, a);
+  }
+  return a;
+}
+
+}  // namespace fleetcap

@@ -1,0 +1,72 @@
+#pragma once
+// Plain data for the sweep engine: a grid's axes, the evaluator's fixed inputs and tables, the
+// reductions asked for, and the accumulator they fill. No CUDA or Thrust types.
+
+#include <cstdint>
+
+#include "kernels/compliance_types.hpp"
+#include "kernels/training_types.hpp"
+
+namespace fleetcap {
+
+inline constexpr int sweep_max_axes = 12;
+inline constexpr int sweep_max_inputs = 16;
+inline constexpr int sweep_max_metrics = 8;
+inline constexpr int sweep_max_predicates = 4;
+inline constexpr int sweep_max_bins = 32;
+inline constexpr int sweep_max_parts = 32;
+
+enum class sweep_evaluator : int { training = 0, layout = 1, compliance = 2 };
+
+enum class sweep_op : int { less = 0, less_equal = 1, greater = 2, greater_equal = 3, equal = 4 };
+
+// Per-part figures the evaluators look up by part index (an axis of part ids).
+struct sweep_part {
+  double peak_flop_per_s;  // dense peak at the training precision
+  double memory_bytes;
+  double tdp_watts;
+};
+
+struct sweep_config {
+  int evaluator;
+  // Axes in engine order: group axes first, then the others; the last is the innermost.
+  int axis_count;
+  int group_axis_count;
+  int axis_input[sweep_max_axes];
+  std::uint64_t axis_size[sweep_max_axes];
+  std::uint64_t axis_offset[sweep_max_axes];  // into the values table
+  double fixed[sweep_max_inputs];            // inputs not on an axis
+  // Reductions.
+  int objective_metric;
+  int objective_max;   // 0: min/argmin, 1: max/argmax
+  int filter_metric;   // -1: none; else a point counts only where this metric is non-zero
+  int predicate_count;
+  int predicate_metric[sweep_max_predicates];
+  int predicate_op[sweep_max_predicates];
+  double predicate_value[sweep_max_predicates];
+  int histogram_metric;  // -1: none
+  int histogram_bins;
+  double histogram_low;
+  double histogram_high;
+  // Evaluator tables.
+  int part_count;
+  sweep_part parts[sweep_max_parts];
+  transformer_shape shape;         // layout evaluator
+  system_figures system;           // layout evaluator
+  rule_3a090_2023_params rule;     // compliance evaluator
+};
+
+// Reduction state of a range of points. Ties go to the lowest index.
+struct sweep_accumulator {
+  std::uint64_t points;
+  std::uint64_t valid;
+  double best;
+  std::uint64_t best_index;
+  double worst;
+  std::uint64_t worst_index;
+  double sum;
+  std::uint64_t predicate[sweep_max_predicates];
+  std::uint64_t histogram[sweep_max_bins];
+};
+
+}  // namespace fleetcap

@@ -1,0 +1,227 @@
+// The sweep engine against brute-force loops on small grids, shards against the unsharded run,
+// and bad scenarios.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "fleetcap/sweep.hpp"
+#include "kernels/sweep.cuh"
+#include "test_util.hpp"
+
+namespace fleetcap {
+namespace {
+
+using nlohmann::json;
+
+class sweeps : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite()
+  {
+    catalog = builtin_catalog().release();
+    parts = new std::vector<part_spec>(load_specs(*catalog));
+  }
+  static void TearDownTestSuite()
+  {
+    delete parts;
+    delete catalog;
+  }
+  static sweep_plan plan_of(const json& j) { return parse_scenario({"data/scenarios/test.json", j.dump()}, *catalog, *parts); }
+  static sweep_plan builtin(const std::string& id) { return load_scenario(id, *catalog, *parts); }
+  static std::string reject(const json& j)
+  {
+    return test::input_error_message([&] { plan_of(j); });
+  }
+  static json small_training()
+  {
+    return json::parse(R"({
+      "id": "t", "evaluator": "training", "fixed": {"tokens": 1e13},
+      "axes": [{"name": "part", "parts": ["h100-sxm", "h20", "b200"]},
+               {"name": "chips", "values": [64, 1024, 16384]},
+               {"name": "mfu", "linear": {"from": 0.2, "to": 0.6, "count": 5}},
+               {"name": "params", "log": {"from": 1e9, "to": 1e13, "count": 37}}],
+      "group_by": ["part"], "objective": {"metric": "days", "goal": "min"}, "filter": "fits",
+      "count": [{"name": "big", "metric": "crosses_1e26", "op": "==", "value": 1}],
+      "histogram": {"metric": "days", "bins": 8, "from": 0, "to": 100}})");
+  }
+  static catalog_source* catalog;
+  static std::vector<part_spec>* parts;
+};
+
+catalog_source* sweeps::catalog = nullptr;
+std::vector<part_spec>* sweeps::parts = nullptr;
+
+// Brute force: every point through the same evaluator, reduced by plain loops.
+void expect_matches_brute_force(const sweep_plan& plan, backend_kind backend)
+{
+  const auto& c = plan.config;
+  const std::uint64_t per_group = plan.total_points / plan.group_count;
+  std::vector<sweep_accumulator> want(plan.group_count, sweep_empty(c.objective_max));
+  std::vector<long double> sums(plan.group_count, 0.0L);
+  sweep_each_point(plan, [&](std::uint64_t index, const double* m) {
+    const std::uint64_t g = index / per_group;
+    sweep_fold_point(c, m, index, want[g]);
+    if (c.filter_metric < 0 || m[c.filter_metric] != 0.0) {
+      sums[g] += m[c.objective_metric];
+    }
+  });
+  const auto got = run_sweep(backend, plan, 0, 1, 1000);
+  ASSERT_EQ(got.groups.size(), plan.group_count);
+  for (std::uint64_t g = 0; g < plan.group_count; ++g) {
+    const auto& a = got.groups[g].accumulator;
+    EXPECT_EQ(a.points, want[g].points);
+    EXPECT_EQ(a.valid, want[g].valid);
+    EXPECT_EQ(a.best, want[g].best);
+    EXPECT_EQ(a.best_index, want[g].best_index);
+    EXPECT_EQ(a.worst, want[g].worst);
+    EXPECT_EQ(a.worst_index, want[g].worst_index);
+    for (int p = 0; p < sweep_max_predicates; ++p) {
+      EXPECT_EQ(a.predicate[p], want[g].predicate[p]);
+    }
+    for (int h = 0; h < sweep_max_bins; ++h) {
+      EXPECT_EQ(a.histogram[h], want[g].histogram[h]);
+    }
+    EXPECT_NEAR(a.sum, static_cast<double>(sums[g]), 1e-12 * std::fabs(static_cast<double>(sums[g])) + 1e-300);
+  }
+}
+
+TEST_F(sweeps, training_evaluator_matches_brute_force)
+{
+  const auto plan = plan_of(small_training());
+  EXPECT_EQ(plan.total_points, 3u * 3 * 5 * 37);
+  expect_matches_brute_force(plan, backend_kind::cpu);
+}
+
+TEST_F(sweeps, layout_evaluator_matches_brute_force)
+{
+  auto j = builtin("layout-gpt3-1024").scenario;
+  j["axes"][6]["values"] = {1, 2, 4};  // micro_batch: keep the grid small
+  expect_matches_brute_force(plan_of(j), backend_kind::cpu);
+}
+
+TEST_F(sweeps, compliance_evaluator_matches_brute_force)
+{
+  auto j = builtin("h20-design-space").scenario;
+  j["axes"][2] = {{"name", "die_area_mm2"}, {"linear", {{"from", 100}, {"to", 900}, {"count", 9}}}};
+  j["axes"][3] = {{"name", "dense_tops"}, {"log", {{"from", 10}, {"to", 5000}, {"count", 40}}}};
+  expect_matches_brute_force(plan_of(j), backend_kind::cpu);
+}
+
+// The H20 itself, as a point of the design space, is not controlled under the 2023 rule.
+TEST_F(sweeps, compliance_point_for_the_h20)
+{
+  const auto plan = builtin("h20-design-space");
+  double x[sweep_max_inputs] = {296, 8, 814, 1, 4800, 2400, 3.2, 5.92};
+  double m[sweep_max_metrics];
+  evaluate_sweep_point(plan.config, x, m);
+  EXPECT_DOUBLE_EQ(m[0], 2368.0);
+  EXPECT_EQ(m[4], 1.0);  // not controlled
+}
+
+TEST_F(sweeps, shards_merge_into_the_unsharded_result)
+{
+  const auto plan = plan_of(small_training());
+  const auto whole = run_sweep(backend_kind::cpu, plan, 0, 1, 100);
+  for (std::uint64_t n : {2u, 3u, 7u, 45u}) {
+    std::vector<sweep_result> parts;
+    std::vector<std::string> names;
+    for (std::uint64_t k = 0; k < n; ++k) {
+      // Round-trip through the JSON document, as `merge` does with files.
+      parts.push_back(sweep_result_from_json(sweep_result_json(plan, run_sweep(backend_kind::cpu, plan, k, n, 100)), "part"));
+      names.push_back("part" + std::to_string(k));
+    }
+    const auto merged = merge_sweep_results(plan, parts, names);
+    const auto a = sweep_result_json(plan, whole), b = sweep_result_json(plan, merged);
+    ASSERT_EQ(a["groups"].size(), b["groups"].size()) << n;
+    for (std::size_t g = 0; g < a["groups"].size(); ++g) {
+      auto ga = a["groups"][g], gb = b["groups"][g];
+      // Sums may differ in the last bits (different summation order); everything else exactly.
+      EXPECT_NEAR(ga["mean"].get<double>(), gb["mean"].get<double>(), 1e-12 * std::fabs(ga["mean"].get<double>()));
+      ga.erase("mean");
+      gb.erase("mean");
+      ga["accumulator"].erase("sum");
+      gb["accumulator"].erase("sum");
+      EXPECT_EQ(ga, gb) << "shards " << n << " group " << g;
+    }
+  }
+}
+
+TEST_F(sweeps, merge_refuses_gaps_duplicates_and_other_scenarios)
+{
+  const auto plan = plan_of(small_training());
+  const auto p0 = run_sweep(backend_kind::cpu, plan, 0, 2, 100);
+  EXPECT_NE(test::input_error_message([&] { merge_sweep_results(plan, {p0}, {"a"}); }).find("shard 1/2 is missing"),
+            std::string::npos);
+  EXPECT_NE(test::input_error_message([&] { merge_sweep_results(plan, {p0, p0}, {"a", "b"}); }).find("also in a"),
+            std::string::npos);
+}
+
+// --- bad scenarios -----------------------------------------------------------------------
+
+TEST_F(sweeps, bad_input)
+{
+  auto j = small_training();
+  j["evaluator"] = "weather";
+  EXPECT_NE(reject(j).find("/evaluator: unknown evaluator \"weather\""), std::string::npos);
+  j = small_training();
+  j["axes"][1]["name"] = "chip";
+  EXPECT_NE(reject(j).find("/axes/1/name: unknown axis \"chip\""), std::string::npos) << reject(j);
+  j = small_training();
+  j["axes"][2]["linear"] = {{"from", 0.6}, {"to", 0.2}, {"count", 5}};
+  EXPECT_NE(reject(j).find("/axes/2/linear/to: the range is reversed"), std::string::npos);
+  j["axes"][2]["linear"] = {{"from", 0.4}, {"to", 0.4}, {"count", 5}};
+  EXPECT_NE(reject(j).find("the range is empty"), std::string::npos);
+  j["axes"][2]["linear"] = {{"from", 0.2}, {"to", 0.6}, {"count", 0}};
+  EXPECT_NE(reject(j).find("/axes/2/linear/count: expected a positive whole count"), std::string::npos);
+  j = small_training();
+  j["axes"][3]["log"] = {{"from", 0}, {"to", 1e13}, {"count", 5}};
+  EXPECT_NE(reject(j).find("/axes/3/log/from: a log range must be positive"), std::string::npos);
+  j = small_training();
+  j["objective"]["metric"] = "weeks";
+  EXPECT_NE(reject(j).find("/objective/metric: unknown metric \"weeks\""), std::string::npos);
+  j = small_training();
+  j["fixed"].erase("tokens");
+  EXPECT_NE(reject(j).find("input \"tokens\" has no value"), std::string::npos);
+}
+
+TEST_F(sweeps, grids_over_2_to_the_63_are_refused)
+{
+  auto j = small_training();
+  j["axes"] = json::array();
+  j["axes"].push_back({{"name", "part"}, {"parts", {"h100-sxm"}}});
+  for (const char* axis : {"chips", "mfu", "params", "tokens"}) {
+    j["axes"].push_back({{"name", axis}, {"log", {{"from", 1}, {"to", 1e6}, {"count", 10000}}}});
+  }
+  j["fixed"] = json::object();
+  j["axes"][2]["log"]["to"] = 0.9;
+  j["axes"][2]["log"]["from"] = 0.1;
+  // 1 x 1e4^4 = 1e16 points fits; a fifth axis of 1e4 (1e20 > 9.2e18) does not.
+  EXPECT_EQ(plan_of(j).total_points, 10000000000000000ull);
+  j["axes"][0] = {{"name", "part"}, {"parts", {"h100-sxm", "h20"}}};
+  j["axes"].push_back({{"name", "part"}, {"parts", {"b200"}}});
+  j["axes"].erase(j["axes"].size() - 1);
+  j["group_by"] = json::array();
+  j["axes"][4]["log"]["count"] = 1000000;  // tokens: 1e4^3 x 1e6 x 2 = 2e18 still fits
+  EXPECT_EQ(plan_of(j).total_points, 2000000000000000000ull);
+  j["axes"][0] = {{"name", "part"}, {"parts", {"h100-sxm", "h20", "b200", "h200-sxm", "h800-sxm"}}};  // 5e18 fits
+  j["axes"][3]["log"]["count"] = 20000;  // 1e22: over
+  EXPECT_NE(reject(j).find("more than 2^63 points"), std::string::npos) << reject(j);
+}
+
+TEST_F(sweeps, shard_specs)
+{
+  EXPECT_EQ(parse_shard("3/4"), (std::pair<std::uint64_t, std::uint64_t>{3, 4}));
+  EXPECT_NE(test::input_error_message([] { parse_shard("3/2"); }).find("--shard: expected K/N with 0 <= K < N"),
+            std::string::npos);
+  EXPECT_NE(test::input_error_message([] { parse_shard("1/0"); }).find("--shard"), std::string::npos);
+  EXPECT_NE(test::input_error_message([] { parse_shard("a/b"); }).find("--shard"), std::string::npos);
+}
+
+// A 10^11-point grid would take too long for a test; memory independence of the grid size is
+// structural (one accumulator per tile); the RSS measurement is in the benchmarks.
+
+}  // namespace
+}  // namespace fleetcap
