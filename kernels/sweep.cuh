@@ -69,14 +69,16 @@ FC_HD inline void evaluate_training_point(const sweep_config& c, const double* x
   const sweep_part& part = c.parts[index];
   const double flops = training_operations_6nd(x[0], x[1]);
   const double seconds = training_seconds(flops, x[2] * part.peak_flop_per_s, x[3]);
+  // One division per point (the time itself); the unit conversions multiply by constants and
+  // the memory test compares products, because divisions dominate the cost of this evaluator.
   m[0] = seconds;
-  m[1] = seconds / 86400.0;
+  m[1] = seconds * (1.0 / 86400.0);
   m[2] = flops;
-  m[3] = 16.0 * x[0] / x[2] <= part.memory_bytes ? 1.0 : 0.0;
+  m[3] = 16.0 * x[0] <= part.memory_bytes * x[2] ? 1.0 : 0.0;
   m[4] = flops > 1e25 ? 1.0 : 0.0;
   m[5] = flops > 1e26 ? 1.0 : 0.0;
-  m[6] = x[2] * seconds / 3600.0;
-  m[7] = x[2] * part.tdp_watts * seconds / 3.6e9;
+  m[6] = x[2] * seconds * (1.0 / 3600.0);
+  m[7] = x[2] * part.tdp_watts * seconds * (1.0 / 3.6e9);
 }
 
 // Layout search. Inputs: 0 tp, 1 pp, 2 micro-batch, 3 interleave, 4 recompute, 5 sequence
@@ -189,8 +191,8 @@ FC_HD inline void sweep_fold_point(const sweep_config& c, const double* m, std::
   a.sum += v;
   if (c.histogram_metric >= 0) {
     const double h = m[c.histogram_metric];
-    const double t = (h - c.histogram_low) / (c.histogram_high - c.histogram_low);
-    int bin = static_cast<int>(floor(t * c.histogram_bins));
+    // Bin = floor((h - low) x bins / (high - low)); the scale is computed once per call site.
+    int bin = static_cast<int>(floor((h - c.histogram_low) * c.histogram_scale));
     bin = bin < 0 ? 0 : (bin >= c.histogram_bins ? c.histogram_bins - 1 : bin);  // edges clamp
     a.histogram[bin] += 1;
   }
@@ -211,22 +213,42 @@ FC_HD inline void sweep_row_inputs(const sweep_config& c, const double* values, 
   }
 }
 
-// Evaluates and folds every point of one row (global point index = row x inner size + j).
-FC_HD inline sweep_accumulator sweep_row(const sweep_config& c, const double* values, std::uint64_t row)
+// Evaluates and folds every point of one row (global point index = row x inner size + j). The
+// evaluator is a template parameter so the per-point switch leaves the inner loop.
+template <int Evaluator>
+FC_HD inline sweep_accumulator sweep_row_of(const sweep_config& c, const double* values, std::uint64_t row)
 {
   double x[sweep_max_inputs];
   double m[sweep_max_metrics];
   sweep_row_inputs(c, values, row, x);
   const int inner = c.axis_count - 1;
+  const int slot = c.axis_input[inner];
   const std::uint64_t n = c.axis_size[inner];
   const double* inner_values = values + c.axis_offset[inner];
   sweep_accumulator a = sweep_empty(c.objective_max);
   for (std::uint64_t j = 0; j < n; ++j) {
-    x[c.axis_input[inner]] = inner_values[j];
-    evaluate_sweep_point(c, x, m);
+    x[slot] = inner_values[j];
+    if (Evaluator == static_cast<int>(sweep_evaluator::layout)) {
+      evaluate_layout_point(c, x, m);
+    } else if (Evaluator == static_cast<int>(sweep_evaluator::compliance)) {
+      evaluate_compliance_point(c, x, m);
+    } else {
+      evaluate_training_point(c, x, m);
+    }
     sweep_fold_point(c, m, row * n + j, a);
   }
   return a;
+}
+
+FC_HD inline sweep_accumulator sweep_row(const sweep_config& c, const double* values, std::uint64_t row)
+{
+  switch (c.evaluator) {
+    case static_cast<int>(sweep_evaluator::layout):
+      return sweep_row_of<static_cast<int>(sweep_evaluator::layout)>(c, values, row);
+    case static_cast<int>(sweep_evaluator::compliance):
+      return sweep_row_of<static_cast<int>(sweep_evaluator::compliance)>(c, values, row);
+    default: return sweep_row_of<static_cast<int>(sweep_evaluator::training)>(c, values, row);
+  }
 }
 
 }  // namespace fleetcap

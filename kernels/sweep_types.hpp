@@ -48,6 +48,7 @@ struct sweep_config {
   int histogram_bins;
   double histogram_low;
   double histogram_high;
+  double histogram_scale;  // bins / (high - low), set by the host
   // Evaluator tables.
   int part_count;
   sweep_part parts[sweep_max_parts];

@@ -117,6 +117,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
   setup_train(app, commands);
   setup_calibrate(app, commands);
   setup_sweep(app, commands);
+  setup_bench(app, commands);
   setup_specs(app, commands);
   setup_info(app, commands);
 

@@ -68,6 +68,7 @@ void setup_fleet(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
 void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_calibrate(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_sweep(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+void setup_bench(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_report(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 
 // `comply --fleet`, in cmd_comply_fleet.cpp.

@@ -355,6 +355,7 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     if (!(c.histogram_high > c.histogram_low)) {
       h.fail("to", "the histogram range is empty or reversed");
     }
+    c.histogram_scale = static_cast<double>(c.histogram_bins) / (c.histogram_high - c.histogram_low);
   }
 
   // Evaluator tables.
