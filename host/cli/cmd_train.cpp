@@ -4,12 +4,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "app.hpp"
 #include "fleetcap/compliance.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
+#include "fleetcap/sweep.hpp"
 #include "fleetcap/training.hpp"
 #include "kernels/training.cuh"
 #include "output.hpp"
@@ -37,6 +39,8 @@ struct train_options {
   bool sequence_parallel = false;
   int zero = 0;
   std::string system;
+  bool search = false;
+  int top = 5;
 };
 
 bool given(double x) { return !std::isnan(x); }
@@ -60,6 +64,117 @@ std::string sci(double x)
 }
 
 nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+// Layout search: every layout of the layout evaluator's space (the same FC_HD step model the
+// sweep engine runs) for this shape on these chips, keeping the k fastest that fit memory in a
+// bounded list; the space never materialises.
+void run_search(context& ctx, const train_options& o, const transformer_shape& shape, const system_spec& system,
+                const part_spec& part, numeric_format precision)
+{
+  FC_EXPECTS(given(o.global_batch), "train --search: give --global-batch");
+  FC_EXPECTS(o.top >= 1 && o.top <= 100, "--top: expected 1 to 100");
+  nlohmann::json scenario = {
+      {"id", "train-search"},
+      {"evaluator", "layout"},
+      {"fixed", {{"chips", o.chips}, {"global_batch", o.global_batch}}},
+      {"axes", nlohmann::json::array()},
+      {"objective", {{"metric", "step_seconds"}, {"goal", "min"}}},
+      {"filter", "usable"}};
+  std::vector<double> tps, pps;
+  for (double t = 1; t <= std::min(o.chips, shape.heads); t *= 2) {
+    tps.push_back(t);
+  }
+  for (double p = 1; p <= std::min(o.chips, shape.layers); ++p) {
+    if (std::fmod(shape.layers, p) == 0.0) {
+      pps.push_back(p);
+    }
+  }
+  std::vector<double> micro;
+  for (double b = 1; b <= 64; b *= 2) {
+    micro.push_back(b);
+  }
+  auto& axes = scenario["axes"];
+  axes.push_back({{"name", "tp"}, {"values", tps}});
+  axes.push_back({{"name", "pp"}, {"values", pps}});
+  axes.push_back({{"name", "interleave"}, {"values", {1, 2, 3, 4, 6, 8}}});
+  axes.push_back({{"name", "recompute"}, {"values", {0, 1, 2}}});
+  axes.push_back({{"name", "sequence_parallel"}, {"values", {0, 1}}});
+  axes.push_back({{"name", "zero"}, {"values", {0, 1, 2, 3}}});
+  axes.push_back({{"name", "micro_batch"}, {"values", micro}});
+  sweep_plan plan = parse_scenario({"train --search", [&] {
+                                      auto j = scenario;
+                                      j["system"] = system.id.rfind("default-", 0) == 0 ? nlohmann::json(nullptr)
+                                                                                          : nlohmann::json(system.id);
+                                      if (j["system"].is_null()) {
+                                        j.erase("system");
+                                        j["part"] = part.id;
+                                      }
+                                      j["precision"] = format_name(precision);
+                                      j["model"] = "__inline__";
+                                      return j.dump();
+                                    }()},
+                                   ctx.catalog(), ctx.parts(), &shape);
+  struct candidate {
+    double step;
+    std::uint64_t index;
+    double mfu, memory;
+  };
+  std::vector<candidate> best;  // sorted, at most top
+  std::uint64_t usable = 0, valid = 0;
+  sweep_each_point(plan, [&](std::uint64_t index, const double* m) {
+    valid += m[4] != 0.0;
+    if (m[3] == 0.0) {
+      return;
+    }
+    ++usable;
+    const candidate c{m[0], index, m[1], m[2]};
+    const auto at = std::upper_bound(best.begin(), best.end(), c, [](const candidate& a, const candidate& b) {
+      return a.step < b.step || (a.step == b.step && a.index < b.index);
+    });
+    if (static_cast<int>(at - best.begin()) < o.top) {
+      best.insert(at, c);
+      if (static_cast<int>(best.size()) > o.top) {
+        best.pop_back();
+      }
+    }
+  });
+  FC_EXPECTS(usable > 0, "train --search: no layout of " + format_number(plan.total_points, 0) +
+                             " fits memory (or meets the divisibility constraints) for this shape on " +
+                             format_number(o.chips, 0) + " chips");
+  const double tokens_per_step = o.global_batch * shape.seq;
+  if (ctx.options().json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& c : best) {
+      auto coords = sweep_point_coordinates(plan, c.index);
+      coords["dp"] = o.chips / (coords["tp"].get<double>() * coords["pp"].get<double>());
+      rows.push_back({{"layout", coords}, {"step_seconds", c.step}, {"mfu", c.mfu}, {"memory_bytes", c.memory},
+                      {"days", given(o.tokens) ? nlohmann::json(o.tokens / tokens_per_step * c.step / 86400.0)
+                                               : nlohmann::json(nullptr)}});
+    }
+    ctx.out() << nlohmann::json{{"layouts_searched", plan.total_points}, {"valid", valid}, {"fit_memory", usable}, {"top", rows}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  auto& out = ctx.out();
+  out << "Layout search: " << format_number(plan.total_points, 0) << " layouts, " << format_number(valid, 0)
+      << " valid, " << format_number(usable, 0) << " fit " << format_number(part.memory_bytes.mid / 1e9, 0)
+      << " GB; top " << best.size() << " by step time (system " << system.id << ")\n";
+  text_table t({"tp", "pp", "dp", "micro", "interleave", "recompute", "SP", "ZeRO", "step s", "MFU", "GB/device", "days"},
+               std::vector<bool>(12, true));
+  static const char* recompute_names[] = {"none", "selective", "full"};
+  for (const auto& c : best) {
+    const auto k = sweep_point_coordinates(plan, c.index);
+    const double tp = k["tp"], pp = k["pp"];
+    t.add_row({format_number(tp, 0), format_number(pp, 0), format_number(o.chips / (tp * pp), 0),
+               format_number(k["micro_batch"].get<double>(), 0), format_number(k["interleave"].get<double>(), 0),
+               recompute_names[static_cast<int>(k["recompute"].get<double>())],
+               k["sequence_parallel"].get<double>() != 0 ? "yes" : "no", format_number(k["zero"].get<double>(), 0),
+               format_number(c.step, 2), format_number(100 * c.mfu, 1) + "%", format_number(c.memory / 1e9, 1),
+               given(o.tokens) ? format_number(o.tokens / tokens_per_step * c.step / 86400.0, 1) : "-"});
+  }
+  t.print(out);
+}
 
 void run_train(context& ctx, const train_options& o)
 {
@@ -136,6 +251,12 @@ void run_train(context& ctx, const train_options& o)
       flops = training_operations_6nd(n, tokens);
       flops_basis = "6 N D (Kaplan et al. 2020)";
     }
+  }
+
+  if (o.search) {
+    FC_EXPECTS(shape.has_value(), "train --search: needs a shape (--model or --layers ...)");
+    run_search(ctx, o, *shape, *system, part, precision);
+    return;
   }
 
   // Time: from the step model when a layout is given, else from --mfu.
@@ -306,6 +427,8 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_flag("--sequence-parallel", o->sequence_parallel, "Megatron sequence parallelism");
   cmd->add_option("--zero", o->zero, "ZeRO stage 0-3");
   cmd->add_option("--system", o->system, "System from specs/systems/ (links, efficiencies)")->type_name("ID");
+  cmd->add_flag("--search", o->search, "Find the fastest layouts that fit memory (needs --global-batch)");
+  cmd->add_option("--top", o->top, "How many layouts --search prints (default 5)");
   commands.emplace_back(cmd, [o](context& ctx) { run_train(ctx, *o); });
 }
 

@@ -206,7 +206,8 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text)
   return {k, n};
 }
 
-sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts)
+sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts,
+                          const transformer_shape* shape)
 {
   const auto j = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(j, file.name, "");
@@ -376,7 +377,9 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     }
     const part_spec& part = find_part(parts, j.contains("part") ? r.required_string("part") : system.part);
     c.system = figures_for(system, part, precision);
-    if (j.contains("model")) {
+    if (shape != nullptr) {
+      c.shape = *shape;
+    } else if (j.contains("model")) {
       c.shape = find_workload(load_workloads(catalog), r.required_string("model")).shape;
     } else {
       r.fail("model", "the layout evaluator needs \"model\": a workload id from data/workloads/");

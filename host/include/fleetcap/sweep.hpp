@@ -42,7 +42,9 @@ struct sweep_plan {
 /// @brief Parses a scenario file. @throws input_error naming the file, the pointer and the
 /// problem (unknown evaluator or axis, empty or reversed range, log range through zero, a
 /// count of zero, more than 2^63 points ...).
-sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts);
+/// `shape`, when given, replaces the scenario's "model" (used by `train --search`).
+sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts,
+                          const transformer_shape* shape = nullptr);
 
 /// @brief A scenario from a path or a catalogue id (data/scenarios/ID.json).
 sweep_plan load_scenario(const std::string& path_or_id, const catalog_source& catalog, const std::vector<part_spec>& parts);
