@@ -116,6 +116,8 @@ void check_shape(const transformer_shape& m, const std::string& where)
 
 void check_layout(const transformer_shape& m, const parallel_layout& l, double chips, const std::string& where)
 {
+  FC_EXPECTS(l.dp == std::floor(l.dp) && l.dp >= 1.0,
+             where + ": chips " + n0(chips) + " are not divisible by tp x pp = " + n0(l.tp * l.pp));
   FC_EXPECTS(l.tp * l.pp * l.dp == chips, where + ": tp x pp x dp = " + n0(l.tp) + " x " + n0(l.pp) + " x " +
                                               n0(l.dp) + " = " + n0(l.tp * l.pp * l.dp) + ", not the chip count " +
                                               n0(chips));

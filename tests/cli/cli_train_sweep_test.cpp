@@ -1,0 +1,170 @@
+// `train`, `calibrate`, `sweep` and `merge` run in-process: JSON fields, exit codes, files.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app.hpp"
+#include "test_util.hpp"
+
+namespace fleetcap {
+namespace {
+
+struct cli_result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+cli_result run_cli(std::vector<std::string> args)
+{
+  args.insert(args.begin(), "fleetcap");
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  std::ostringstream out, err;
+  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+void expect_input_error(const cli_result& r, const std::string& fragment)
+{
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+}
+
+TEST(cli_train, level_1_json_fields)
+{
+  const auto r = run_cli({"train", "--params", "405e9", "--tokens", "15.6e12", "--part", "h100-sxm", "--chips", "16384",
+                          "--mfu", "0.4", "--usd-per-gpu-hour", "2", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"flops", "seconds", "days", "gpu_hours", "energy_mwh", "cost_usd"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_NEAR(j["flops"].get<double>(), 3.79e25, 0.01e25);  // Llama 3 405B: ~3.8e25
+  // seconds = 6ND / (16384 x 989.5e12 x 0.4)
+  EXPECT_NEAR(j["seconds"].get<double>(), 6 * 405e9 * 15.6e12 / (16384 * 989.5e12 * 0.4), 1.0);
+  EXPECT_DOUBLE_EQ(j["cost_usd"].get<double>(), j["gpu_hours"].get<double>() * 2);
+  EXPECT_EQ(j["thresholds"][1]["rule"], "eu-ai-act-2024");
+}
+
+TEST(cli_train, level_2_layout_json_fields)
+{
+  const auto r = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene", "--chips", "1024", "--tp", "8",
+                          "--pp", "8", "--global-batch", "1536", "--recompute", "full", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"step_seconds", "mfu", "memory_bytes", "fits"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  for (const char* key : {"weights", "gradients", "optimizer", "activations", "total"}) {
+    EXPECT_TRUE(j["memory_bytes"].contains(key)) << key;
+  }
+  EXPECT_TRUE(j["fits"].get<bool>());
+  EXPECT_GT(j["mfu"].get<double>(), 0.2);
+  EXPECT_LT(j["mfu"].get<double>(), 0.6);
+}
+
+TEST(cli_train, search_lists_layouts_that_fit)
+{
+  const auto r = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene", "--chips", "1024",
+                          "--global-batch", "1536", "--search", "--top", "3", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["top"].size(), 3u);
+  EXPECT_LE(j["top"][0]["step_seconds"].get<double>(), j["top"][1]["step_seconds"].get<double>());
+  EXPECT_LE(j["top"][0]["memory_bytes"].get<double>(), 80e9);
+}
+
+TEST(cli_train, bad_layouts_name_the_constraint)
+{
+  const std::vector<std::string> base = {"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene", "--chips", "1024"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  expect_input_error(with({"--tp", "8", "--pp", "8", "--dp", "15", "--global-batch", "1536"}), "not the chip count 1,024");
+  expect_input_error(with({"--tp", "7", "--global-batch", "1536"}), "chips 1,024 are not divisible by tp x pp = 7");
+  expect_input_error(with({"--tp", "3", "--dp", "1", "--pp", "1", "--global-batch", "1536"}), "not the chip count");
+  expect_input_error(with({"--tp", "8", "--pp", "5", "--dp", "25", "--global-batch", "1600"}), "tp x pp x dp");
+  expect_input_error(with({"--tp", "8", "--pp", "8", "--global-batch", "1000"}), "global batch 1,000 is not divisible");
+  expect_input_error(with({"--mfu", "1.5"}), "--mfu: expected a fraction in (0, 1]");
+  expect_input_error(with({"--tokens", "0", "--mfu", "0.4"}), "--tokens: expected a positive finite number");
+  expect_input_error(run_cli({"train", "--params", "1e9", "--tokens", "1e12", "--part", "h20", "--chips", "8", "--mfu", "0.4",
+                              "--precision", "fp4"}),
+                     "h20 has no published dense fp4 peak");
+}
+
+TEST(cli_calibrate, writes_a_system_file_atomically)
+{
+  const auto path = std::filesystem::temp_directory_path() / "fleetcap_calibrated.json";
+  std::filesystem::remove(path);
+  const auto r = run_cli({"calibrate", "megatron-selene-2021", "--out", path.string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_LE(j["fit_mean_error"].get<double>(), 0.03);
+  std::ifstream in(path);
+  const auto written = nlohmann::json::parse(in);
+  EXPECT_EQ(written["part"], "a100-sxm4-80gb");
+  EXPECT_TRUE(written["efficiency"].contains("matmul_max"));
+  std::filesystem::remove(path);
+}
+
+TEST(cli_sweep, shards_files_and_merge)
+{
+  const auto dir = std::filesystem::temp_directory_path() / "fleetcap_shards";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> files;
+  for (int k = 0; k < 3; ++k) {
+    const auto f = (dir / ("part" + std::to_string(k) + ".json")).string();
+    const auto r = run_cli({"sweep", "layout-22b-64", "--shard", std::to_string(k) + "/3", "--out", f});
+    ASSERT_EQ(r.code, 0) << r.err;
+    files.push_back(f);
+  }
+  std::vector<std::string> merge = {"merge"};
+  merge.insert(merge.end(), files.begin(), files.end());
+  merge.push_back("--json");
+  const auto merged = nlohmann::json::parse(run_cli(merge).out);
+  const auto whole = nlohmann::json::parse(run_cli({"sweep", "layout-22b-64", "--json"}).out);
+  ASSERT_EQ(merged["groups"].size(), whole["groups"].size());
+  for (std::size_t g = 0; g < whole["groups"].size(); ++g) {
+    EXPECT_EQ(merged["groups"][g]["min"], whole["groups"][g]["min"]);
+    EXPECT_EQ(merged["groups"][g]["argmin"], whole["groups"][g]["argmin"]);
+    EXPECT_EQ(merged["groups"][g]["counts"], whole["groups"][g]["counts"]);
+  }
+  // Missing shard, and a shard of another scenario.
+  expect_input_error(run_cli({"merge", files[0], files[1]}), "shard 2/3 is missing");
+  const auto other = (dir / "other.json").string();
+  ASSERT_EQ(run_cli({"sweep", "h20-design-space", "--shard", "2/3", "--out", other}).code, 0);
+  expect_input_error(run_cli({"merge", files[0], files[1], other}), "a different scenario");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(cli_sweep, rows_and_bad_input_leave_no_file)
+{
+  const auto dir = std::filesystem::temp_directory_path() / "fleetcap_rows";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto rows = (dir / "rows.csv").string();
+  const auto r = run_cli({"sweep", "training-grid", "--rows", rows});
+  expect_input_error(r, "over --max-rows 100000");
+  EXPECT_FALSE(std::filesystem::exists(rows));
+  expect_input_error(run_cli({"sweep", "training-grid", "--shard", "3/2", "--out", (dir / "x.json").string()}),
+                     "--shard: expected K/N");
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  expect_input_error(run_cli({"sweep", "training-gird"}), "no catalogue scenario has this id (closest: training-grid");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace fleetcap
