@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "kernels/compliance.cuh"
+#include "kernels/random.cuh"
 #include "kernels/fc_hd.cuh"
 #include "kernels/sweep_types.hpp"
 #include "kernels/tpp.cuh"
@@ -213,6 +214,40 @@ FC_HD inline void sweep_row_inputs(const sweep_config& c, const double* values, 
   }
 }
 
+// A Monte Carlo input's value for one sample: counter-based draws (kernels/random.cuh) keyed by
+// (seed, input slot, sample), so every backend, tiling and shard draws the same numbers.
+FC_HD inline double sweep_draw(const sweep_config& c, int slot, std::uint64_t sample)
+{
+  const double a = c.distribution_a[slot], b = c.distribution_b[slot], cc = c.distribution_c[slot];
+  const std::uint64_t stream = 0x5EEDull + static_cast<std::uint64_t>(slot);
+  switch (c.distribution[slot]) {
+    case static_cast<int>(sweep_distribution::uniform): return a + (b - a) * uniform_open(c.seed, stream, sample);
+    case static_cast<int>(sweep_distribution::normal):
+    case static_cast<int>(sweep_distribution::lognormal): {
+      // Box-Muller (Box and Muller 1958) from two draws of the same sample.
+      const double u1 = uniform_open(c.seed, stream, 2 * sample);
+      const double u2 = uniform_open(c.seed, stream, 2 * sample + 1);
+      const double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+      const double v = a + b * z;
+      return c.distribution[slot] == static_cast<int>(sweep_distribution::normal) ? v : exp(v);
+    }
+    case static_cast<int>(sweep_distribution::triangular):
+      return triangular_from_uniform(a, b, cc, uniform_open(c.seed, stream, sample));
+    case static_cast<int>(sweep_distribution::pert): return pert_from_stream(a, b, cc, c.seed, stream, sample);
+    default: return c.fixed[slot];
+  }
+}
+
+FC_HD inline void sweep_apply_draws(const sweep_config& c, double* x)
+{
+  const auto sample = static_cast<std::uint64_t>(x[sweep_sample_slot]);
+  for (int i = 0; i < sweep_max_inputs; ++i) {
+    if (c.distribution[i] != 0) {
+      x[i] = sweep_draw(c, i, sample);
+    }
+  }
+}
+
 // Evaluates and folds every point of one row (global point index = row x inner size + j). The
 // evaluator is a template parameter so the per-point switch leaves the inner loop.
 template <int Evaluator>
@@ -228,6 +263,9 @@ FC_HD inline sweep_accumulator sweep_row_of(const sweep_config& c, const double*
   sweep_accumulator a = sweep_empty(c.objective_max);
   for (std::uint64_t j = 0; j < n; ++j) {
     x[slot] = inner_values[j];
+    if (c.has_distributions) {
+      sweep_apply_draws(c, x);
+    }
     if (Evaluator == static_cast<int>(sweep_evaluator::layout)) {
       evaluate_layout_point(c, x, m);
     } else if (Evaluator == static_cast<int>(sweep_evaluator::compliance)) {

@@ -18,6 +18,21 @@ inline constexpr int sweep_max_parts = 32;
 
 enum class sweep_evaluator : int { training = 0, layout = 1, compliance = 2 };
 
+// A scenario input drawn per sample (Monte Carlo), parameters a, b, c as listed.
+enum class sweep_distribution : int {
+  none = 0,
+  uniform = 1,     // low, high
+  normal = 2,      // mean, sd
+  lognormal = 3,   // mu, sigma of the logarithm
+  triangular = 4,  // low, mode, high
+  pert = 5,        // low, mode, high
+};
+
+// Input slots the engine uses for itself: the sample index of a Monte Carlo scenario, and the
+// placeholder of a grid with only group axes.
+inline constexpr int sweep_sample_slot = 14;
+inline constexpr int sweep_scratch_slot = 15;
+
 enum class sweep_op : int { less = 0, less_equal = 1, greater = 2, greater_equal = 3, equal = 4 };
 
 // Per-part figures the evaluators look up by part index (an axis of part ids).
@@ -36,6 +51,13 @@ struct sweep_config {
   std::uint64_t axis_size[sweep_max_axes];
   std::uint64_t axis_offset[sweep_max_axes];  // into the values table
   double fixed[sweep_max_inputs];            // inputs not on an axis
+  // Monte Carlo inputs: drawn per point from (seed, input slot, sample index).
+  int distribution[sweep_max_inputs];
+  double distribution_a[sweep_max_inputs];
+  double distribution_b[sweep_max_inputs];
+  double distribution_c[sweep_max_inputs];
+  int has_distributions;
+  std::uint64_t seed;
   // Reductions.
   int objective_metric;
   int objective_max;   // 0: min/argmin, 1: max/argmax

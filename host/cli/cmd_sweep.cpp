@@ -81,6 +81,10 @@ void print_result_table(std::ostream& out, const sweep_plan& plan, const nlohman
   for (const auto& p : plan.predicate_names) {
     header.push_back(p);
   }
+  const bool quantiles = plan.config.histogram_metric >= 0;
+  if (quantiles) {
+    header.push_back(plan.metric_names[static_cast<std::size_t>(plan.config.histogram_metric)] + " p50 [p5-p95]*");
+  }
   text_table t(header, std::vector<bool>(header.size(), true));
   for (const auto& g : doc.at("groups")) {
     std::vector<std::string> row = {g.at("key").empty() ? "all" : coords_text(g.at("key")),
@@ -91,9 +95,20 @@ void print_result_table(std::ostream& out, const sweep_plan& plan, const nlohman
     for (const auto& p : plan.predicate_names) {
       row.push_back(format_compact(g.at("counts").at(p).get<double>()));
     }
+    if (quantiles) {
+      const auto q = g.value("quantiles_from_histogram", nlohmann::json::object());
+      row.push_back(q.contains("p50") && q.contains("p5") && q.contains("p95")
+                        ? format_compact(q.at("p50").get<double>()) + " [" + format_compact(q.at("p5").get<double>()) + "-" +
+                              format_compact(q.at("p95").get<double>()) + "]"
+                        : "-");
+    }
     t.add_row(row);
   }
   t.print(out);
+  if (quantiles) {
+    out << "* quantiles read off the histogram: resolution one bin ("
+        << format_compact((plan.config.histogram_high - plan.config.histogram_low) / plan.config.histogram_bins) << ")\n";
+  }
 }
 
 void run_sweep_command(context& ctx, const sweep_options& o)

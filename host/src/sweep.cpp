@@ -176,6 +176,51 @@ sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const st
   return a;
 }
 
+// {"distribution": "normal", "mean": m, "sd": s} and the other shapes of sweep_distribution.
+void parse_distribution(const nlohmann::json& j, const std::string& file, const std::string& pointer, int slot,
+                        sweep_config& c)
+{
+  const detail::json_object_reader r(j, file, pointer);
+  const auto kind = r.required_string("distribution");
+  auto number = [&](const char* key) { return finite_number(r, j, key); };
+  double a = 0, b = 0, cc = 0;
+  sweep_distribution d = sweep_distribution::none;
+  if (kind == "uniform") {
+    r.allow_only({"distribution", "low", "high"});
+    a = number("low");
+    b = number("high");
+    d = sweep_distribution::uniform;
+    if (!(b > a)) {
+      r.fail("high", "the range is empty or reversed");
+    }
+  } else if (kind == "normal" || kind == "lognormal") {
+    r.allow_only({"distribution", kind == "normal" ? "mean" : "mu", kind == "normal" ? "sd" : "sigma"});
+    a = number(kind == "normal" ? "mean" : "mu");
+    b = number(kind == "normal" ? "sd" : "sigma");
+    d = kind == "normal" ? sweep_distribution::normal : sweep_distribution::lognormal;
+    if (!(b > 0)) {
+      r.fail(kind == "normal" ? "sd" : "sigma", "expected a positive spread");
+    }
+  } else if (kind == "triangular" || kind == "pert") {
+    r.allow_only({"distribution", "low", "mode", "high"});
+    a = number("low");
+    b = number("mode");
+    cc = number("high");
+    d = kind == "pert" ? sweep_distribution::pert : sweep_distribution::triangular;
+    if (!(a <= b && b <= cc && a < cc)) {
+      r.fail("mode", "expected low <= mode <= high with low < high");
+    }
+  } else {
+    r.fail("distribution", "expected uniform, normal, lognormal, triangular or pert, got \"" + kind + "\"");
+  }
+  c.distribution[slot] = static_cast<int>(d);
+  c.distribution_a[slot] = a;
+  c.distribution_b[slot] = b;
+  c.distribution_c[slot] = cc;
+  c.fixed[slot] = d == sweep_distribution::triangular || d == sweep_distribution::pert ? b : a;
+  c.has_distributions = 1;
+}
+
 int parse_op(const std::string& op, const detail::json_object_reader& r)
 {
   if (op == "<") return static_cast<int>(sweep_op::less);
@@ -212,7 +257,7 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
   const auto j = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(j, file.name, "");
   r.allow_only({"id", "description", "evaluator", "model", "shape", "system", "part", "precision", "fixed", "axes",
-                "group_by", "objective", "filter", "count", "histogram", "notes"});
+                "group_by", "objective", "filter", "count", "histogram", "samples", "seed", "notes"});
   sweep_plan plan;
   plan.origin = file.name;
   plan.scenario = j;
@@ -249,8 +294,12 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
         c.fixed[slot] = 0.0;
         continue;
       }
+      if (item.value().is_object()) {
+        parse_distribution(item.value(), file.name, "/fixed/" + item.key(), slot, c);
+        continue;
+      }
       if (!item.value().is_number() || !std::isfinite(item.value().get<double>())) {
-        f.fail(item.key(), "expected a finite number, got " + detail::describe_json(item.value()));
+        f.fail(item.key(), "expected a finite number or a distribution, got " + detail::describe_json(item.value()));
       }
       c.fixed[slot] = item.value().get<double>();
     }
@@ -285,6 +334,26 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
       plan.axes.push_back(a);
     }
   }
+  // Monte Carlo: a "sample" axis, innermost, whose index keys every draw.
+  if (j.contains("samples")) {
+    const std::uint64_t n = whole_count(r, j, "samples");
+    sweep_axis samples{"sample", {}, {}};
+    for (std::uint64_t k = 0; k < n; ++k) {
+      samples.values.push_back(static_cast<double>(k));
+    }
+    plan.axes.push_back(samples);
+  }
+  if (c.has_distributions && !j.contains("samples")) {
+    r.fail("samples", "the scenario has distributions in \"fixed\": give \"samples\": N");
+  }
+  c.seed = 1;
+  if (j.contains("seed")) {
+    const auto& seed = j.at("seed");
+    if (!seed.is_number_unsigned()) {
+      r.fail("seed", "expected a non-negative whole number, got " + detail::describe_json(seed));
+    }
+    c.seed = seed.get<std::uint64_t>();
+  }
   const bool dummy = plan.axes.size() == group_by.size();
   if (dummy) {
     plan.axes.push_back({"", {0.0}, {}});
@@ -304,7 +373,9 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     if (static_cast<int>(a) < c.group_axis_count) {
       plan.group_count *= n;
     }
-    c.axis_input[a] = plan.axes[a].name.empty() ? sweep_max_inputs - 1 : index_of(ev.inputs, plan.axes[a].name);
+    c.axis_input[a] = plan.axes[a].name.empty()       ? sweep_scratch_slot
+                      : plan.axes[a].name == "sample" ? sweep_sample_slot
+                                                      : index_of(ev.inputs, plan.axes[a].name);
     c.axis_size[a] = n;
     c.axis_offset[a] = offset;
     offset += n;
@@ -546,6 +617,25 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
     }
     if (c.histogram_metric >= 0) {
       jg["histogram"] = std::vector<std::uint64_t>(a.histogram, a.histogram + c.histogram_bins);
+      // Quantiles read off the histogram (linear within a bin): resolution = bin width, and
+      // values outside [from, to] sit in the end bins.
+      if (a.valid > 0) {
+        nlohmann::json q = nlohmann::json::object();
+        const double width = (c.histogram_high - c.histogram_low) / c.histogram_bins;
+        for (double p : {0.05, 0.5, 0.95}) {
+          const double target = p * static_cast<double>(a.valid);
+          double cumulative = 0.0;
+          for (int b = 0; b < c.histogram_bins; ++b) {
+            const double n = static_cast<double>(a.histogram[b]);
+            if (cumulative + n >= target && n > 0) {
+              q[p == 0.5 ? "p50" : (p < 0.5 ? "p5" : "p95")] = c.histogram_low + width * (b + (target - cumulative) / n);
+              break;
+            }
+            cumulative += n;
+          }
+        }
+        jg["quantiles_from_histogram"] = q;
+      }
     }
     groups.push_back(jg);
   }
@@ -639,6 +729,9 @@ void sweep_each_point(const sweep_plan& plan, const std::function<void(std::uint
     sweep_row_inputs(c, plan.values.data(), r, x);
     for (std::uint64_t j = 0; j < n; ++j) {
       x[c.axis_input[c.axis_count - 1]] = plan.values[c.axis_offset[c.axis_count - 1] + j];
+      if (c.has_distributions) {
+        sweep_apply_draws(c, x);
+      }
       evaluate_sweep_point(c, x, m);
       row(r * n + j, m);
     }

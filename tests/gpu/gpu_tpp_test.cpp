@@ -92,7 +92,7 @@ TEST(gpu_sweep, cuda_equals_cpu_on_every_scenario)
   }
   const auto catalog = builtin_catalog();
   const auto parts = load_specs(*catalog);
-  for (const char* id : {"training-grid", "layout-22b-64", "layout-gpt3-1024", "h20-design-space"}) {
+  for (const char* id : {"training-grid", "layout-22b-64", "layout-gpt3-1024", "h20-design-space", "frontier-run-uncertainty"}) {
     const auto plan = load_scenario(id, *catalog, parts);
     const auto cpu = run_sweep(backend_kind::cpu, plan, 0, 1, std::uint64_t{1} << 22);
     const auto gpu = run_sweep(backend_kind::cuda, plan, 0, 1, std::uint64_t{1} << 22);
@@ -101,9 +101,15 @@ TEST(gpu_sweep, cuda_equals_cpu_on_every_scenario)
       const auto& a = cpu.groups[g].accumulator;
       const auto& b = gpu.groups[g].accumulator;
       EXPECT_EQ(a.valid, b.valid) << id;
-      EXPECT_EQ(a.best, b.best) << id;
-      EXPECT_EQ(a.best_index, b.best_index) << id;
-      EXPECT_EQ(a.worst_index, b.worst_index) << id;
+      if (plan.config.has_distributions) {
+        // Draws go through log/cos/exp, whose device versions may differ from glibc's in the
+        // last bit: values agree to rounding, so argmins may only differ between near-ties.
+        EXPECT_NEAR(a.best, b.best, 1e-12 * std::fabs(a.best)) << id;
+      } else {
+        EXPECT_EQ(a.best, b.best) << id;
+        EXPECT_EQ(a.best_index, b.best_index) << id;
+        EXPECT_EQ(a.worst_index, b.worst_index) << id;
+      }
       for (int p = 0; p < sweep_max_predicates; ++p) {
         EXPECT_EQ(a.predicate[p], b.predicate[p]) << id;
       }

@@ -220,6 +220,49 @@ TEST_F(sweeps, shard_specs)
   EXPECT_NE(test::input_error_message([] { parse_shard("a/b"); }).find("--shard"), std::string::npos);
 }
 
+TEST_F(sweeps, monte_carlo_inputs_are_drawn_per_sample)
+{
+  auto j = small_training();
+  j["axes"] = json::array({json{{"name", "part"}, {"parts", {"h100-sxm"}}}});
+  j["fixed"] = {{"params", 1e10}, {"chips", 1024}, {"mfu", 0.4},
+                {"tokens", {{"distribution", "uniform"}, {"low", 1e12}, {"high", 3e12}}}};
+  j["samples"] = 200000;
+  j["seed"] = 9;
+  j["objective"] = {{"metric", "flops"}, {"goal", "max"}};
+  j.erase("filter");
+  j["histogram"] = {{"metric", "flops"}, {"bins", 32}, {"from", 6e22}, {"to", 1.8e23}};
+  const auto plan = plan_of(j);
+  EXPECT_EQ(plan.total_points, 200000u);
+  const auto doc = sweep_result_json(plan, run_sweep(backend_kind::cpu, plan, 0, 1, 1 << 16));
+  const auto& g = doc["groups"][0];
+  // Uniform tokens on [1e12, 3e12]: flops = 6 N D has mean 1.2e23 and median 1.2e23; the
+  // sampling error of the mean at N = 2e5 is 0.13 %.
+  EXPECT_NEAR(g["mean"].get<double>(), 1.2e23, 1.2e23 * 0.005);
+  EXPECT_NEAR(g["quantiles_from_histogram"]["p50"].get<double>(), 1.2e23, 1.2e23 * 0.01);
+  EXPECT_LE(g["max"].get<double>(), 1.8e23);
+  EXPECT_GE(g["min"].get<double>(), 6e22);
+  // Same seed, same numbers (also through the brute-force path); another seed, others.
+  expect_matches_brute_force(plan, backend_kind::cpu);
+  j["seed"] = 10;
+  const auto other = sweep_result_json(plan_of(j), run_sweep(backend_kind::cpu, plan_of(j), 0, 1, 1 << 16));
+  EXPECT_NE(other["groups"][0]["mean"], g["mean"]);
+}
+
+TEST_F(sweeps, bad_distributions)
+{
+  auto j = small_training();
+  j["fixed"]["tokens"] = {{"distribution", "cauchy"}, {"low", 1}, {"high", 2}};
+  j["samples"] = 10;
+  EXPECT_NE(reject(j).find("/fixed/tokens/distribution: expected uniform, normal"), std::string::npos) << reject(j);
+  j["fixed"]["tokens"] = {{"distribution", "triangular"}, {"low", 3}, {"mode", 1}, {"high", 2}};
+  EXPECT_NE(reject(j).find("/fixed/tokens/mode: expected low <= mode <= high"), std::string::npos);
+  j["fixed"]["tokens"] = {{"distribution", "normal"}, {"mean", 1e12}, {"sd", 0}};
+  EXPECT_NE(reject(j).find("/fixed/tokens/sd: expected a positive spread"), std::string::npos);
+  j["fixed"]["tokens"] = {{"distribution", "normal"}, {"mean", 1e12}, {"sd", 1e11}};
+  j.erase("samples");
+  EXPECT_NE(reject(j).find("give \"samples\": N"), std::string::npos);
+}
+
 // A 10^11-point grid would take too long for a test; memory independence of the grid size is
 // structural (one accumulator per tile); the RSS measurement is in the benchmarks.
 
