@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "kernels/capacity.cuh"
 #include "kernels/compliance.cuh"
 #include "kernels/random.cuh"
 #include "kernels/fc_hd.cuh"
@@ -146,9 +147,36 @@ FC_HD inline void evaluate_compliance_point(const sweep_config& c, const double*
   m[6] = static_cast<double>(v.status);
 }
 
+// Capacity what-ifs over fleet mixes. Inputs 0..part_count-1: units of each part of the
+// scenario's "parts" list. Metrics: 0 units, 1 H100e (8-bit basis, Epoch), 2 dense BF16 FLOP/s,
+// 3 TPP, 4 TDP watts, 5 capex USD, 6 domestic share of units.
+FC_HD inline void evaluate_capacity_point(const sweep_config& c, const double* x, double* m)
+{
+  double units = 0, h100e = 0, bf16 = 0, tpp = 0, watts = 0, capex = 0, domestic = 0;
+  for (int p = 0; p < c.part_count; ++p) {
+    const sweep_part& part = c.parts[p];
+    const double n = x[p];
+    units += n;
+    h100e += n * h100e_per_unit(static_cast<int>(h100e_basis::int8), part.tpp, part.eight_bit_ops_per_s, part.peak_flop_per_s);
+    bf16 += n * part.peak_flop_per_s;
+    tpp += n * part.tpp;
+    watts += n * part.tdp_watts;
+    capex += n * part.price_usd;
+    domestic += part.domestic ? n : 0.0;
+  }
+  m[0] = units;
+  m[1] = h100e;
+  m[2] = bf16;
+  m[3] = tpp;
+  m[4] = watts;
+  m[5] = capex;
+  m[6] = units > 0.0 ? domestic / units : 0.0;
+}
+
 FC_HD inline void evaluate_sweep_point(const sweep_config& c, const double* x, double* m)
 {
   switch (c.evaluator) {
+    case static_cast<int>(sweep_evaluator::capacity): evaluate_capacity_point(c, x, m); break;
     case static_cast<int>(sweep_evaluator::layout): evaluate_layout_point(c, x, m); break;
     case static_cast<int>(sweep_evaluator::compliance): evaluate_compliance_point(c, x, m); break;
     default: evaluate_training_point(c, x, m); break;
@@ -162,6 +190,7 @@ FC_HD inline bool sweep_predicate(double v, int op, double line)
     case static_cast<int>(sweep_op::less_equal): return v <= line;
     case static_cast<int>(sweep_op::greater): return v > line;
     case static_cast<int>(sweep_op::greater_equal): return v >= line;
+    case static_cast<int>(sweep_op::not_equal): return v != line;
     default: return v == line;
   }
 }
@@ -176,7 +205,7 @@ FC_HD inline void sweep_fold_point(const sweep_config& c, const double* m, std::
       a.predicate[p] += 1;
     }
   }
-  if (c.filter_metric >= 0 && m[c.filter_metric] == 0.0) {
+  if (c.filter_metric >= 0 && !sweep_predicate(m[c.filter_metric], c.filter_op, c.filter_value)) {
     return;
   }
   a.valid += 1;
@@ -270,6 +299,8 @@ FC_HD inline sweep_accumulator sweep_row_of(const sweep_config& c, const double*
       evaluate_layout_point(c, x, m);
     } else if (Evaluator == static_cast<int>(sweep_evaluator::compliance)) {
       evaluate_compliance_point(c, x, m);
+    } else if (Evaluator == static_cast<int>(sweep_evaluator::capacity)) {
+      evaluate_capacity_point(c, x, m);
     } else {
       evaluate_training_point(c, x, m);
     }
@@ -285,6 +316,8 @@ FC_HD inline sweep_accumulator sweep_row(const sweep_config& c, const double* va
       return sweep_row_of<static_cast<int>(sweep_evaluator::layout)>(c, values, row);
     case static_cast<int>(sweep_evaluator::compliance):
       return sweep_row_of<static_cast<int>(sweep_evaluator::compliance)>(c, values, row);
+    case static_cast<int>(sweep_evaluator::capacity):
+      return sweep_row_of<static_cast<int>(sweep_evaluator::capacity)>(c, values, row);
     default: return sweep_row_of<static_cast<int>(sweep_evaluator::training)>(c, values, row);
   }
 }

@@ -16,7 +16,7 @@ inline constexpr int sweep_max_predicates = 4;
 inline constexpr int sweep_max_bins = 32;
 inline constexpr int sweep_max_parts = 32;
 
-enum class sweep_evaluator : int { training = 0, layout = 1, compliance = 2 };
+enum class sweep_evaluator : int { training = 0, layout = 1, compliance = 2, capacity = 3 };
 
 // A scenario input drawn per sample (Monte Carlo), parameters a, b, c as listed.
 enum class sweep_distribution : int {
@@ -33,13 +33,18 @@ enum class sweep_distribution : int {
 inline constexpr int sweep_sample_slot = 14;
 inline constexpr int sweep_scratch_slot = 15;
 
-enum class sweep_op : int { less = 0, less_equal = 1, greater = 2, greater_equal = 3, equal = 4 };
+enum class sweep_op : int { less = 0, less_equal = 1, greater = 2, greater_equal = 3, equal = 4, not_equal = 5 };
 
 // Per-part figures the evaluators look up by part index (an axis of part ids).
 struct sweep_part {
   double peak_flop_per_s;  // dense peak at the training precision
   double memory_bytes;
   double tdp_watts;
+  // Capacity evaluator (0 where unknown).
+  double tpp;
+  double eight_bit_ops_per_s;
+  double price_usd;
+  int domestic;  // vendor in the scenario's domestic country
 };
 
 struct sweep_config {
@@ -61,7 +66,9 @@ struct sweep_config {
   // Reductions.
   int objective_metric;
   int objective_max;   // 0: min/argmin, 1: max/argmax
-  int filter_metric;   // -1: none; else a point counts only where this metric is non-zero
+  int filter_metric;   // -1: none; else a point counts only where metric <op> value holds
+  int filter_op;
+  double filter_value;
   int predicate_count;
   int predicate_metric[sweep_max_predicates];
   int predicate_op[sweep_max_predicates];

@@ -14,6 +14,7 @@
 #include "fleetcap/training.hpp"
 #include "kernels/sweep.cuh"
 #include "kernels/sweep.hpp"
+#include "kernels/tpp.cuh"
 
 namespace fleetcap {
 
@@ -44,6 +45,9 @@ const std::map<std::string, evaluator_spec>& evaluators()
         {"dense_tops", "bit_length", "die_area_mm2", "data_center", "a1_tpp_min", "b1_tpp_min", "b2_pd_min", "a2_pd_min"},
         {NAN, NAN, NAN, 1, NAN, NAN, NAN, NAN},
         {"tpp", "performance_density", "is_3a090_a", "is_3a090_b", "not_controlled", "exempt", "status"}}},
+      // Inputs are the units of each part named in the scenario's "parts" (filled in below).
+      {"capacity",
+       {sweep_evaluator::capacity, {}, {}, {"units", "h100e", "bf16_flop_per_s", "tpp", "tdp_watts", "capex_usd", "domestic_share"}}},
   };
   return e;
 }
@@ -228,7 +232,8 @@ int parse_op(const std::string& op, const detail::json_object_reader& r)
   if (op == ">") return static_cast<int>(sweep_op::greater);
   if (op == ">=") return static_cast<int>(sweep_op::greater_equal);
   if (op == "==") return static_cast<int>(sweep_op::equal);
-  r.fail("op", "expected <, <=, >, >= or ==, got \"" + op + "\"");
+  if (op == "!=") return static_cast<int>(sweep_op::not_equal);
+  r.fail("op", "expected <, <=, >, >=, == or !=, got \"" + op + "\"");
 }
 
 int metric_index(const evaluator_spec& ev, const std::string& name, const detail::json_object_reader& r, const char* key)
@@ -257,7 +262,8 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
   const auto j = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(j, file.name, "");
   r.allow_only({"id", "description", "evaluator", "model", "shape", "system", "part", "precision", "fixed", "axes",
-                "group_by", "objective", "filter", "count", "histogram", "samples", "seed", "notes"});
+                "group_by", "objective", "filter", "count", "histogram", "samples", "seed", "parts", "domestic_country",
+                "notes"});
   sweep_plan plan;
   plan.origin = file.name;
   plan.scenario = j;
@@ -266,16 +272,31 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
   plan.evaluator = r.required_string("evaluator");
   const auto ev_it = evaluators().find(plan.evaluator);
   if (ev_it == evaluators().end()) {
-    r.fail("evaluator", "unknown evaluator \"" + plan.evaluator + "\" (known: training, layout, compliance)");
+    r.fail("evaluator", "unknown evaluator \"" + plan.evaluator + "\" (known: training, layout, compliance, capacity)");
   }
-  const auto& ev = ev_it->second;
+  evaluator_spec ev = ev_it->second;
+  std::vector<std::string> part_table;
+  if (ev.kind == sweep_evaluator::capacity) {
+    // The capacity evaluator's inputs are the units of each listed part, zero by default.
+    const auto listed = r.string_array("parts", true);
+    FC_EXPECTS(listed.size() <= 12, file.name + ": /parts: at most 12 parts");
+    for (const auto& id : listed) {
+      find_part(parts, id);
+      FC_EXPECTS(std::find(part_table.begin(), part_table.end(), id) == part_table.end(),
+                 file.name + ": /parts: \"" + id + "\" is listed twice");
+      part_table.push_back(id);
+      ev.inputs.push_back(id);
+      ev.defaults.push_back(0.0);
+    }
+  } else if (j.contains("parts")) {
+    r.fail("parts", "only the capacity evaluator takes a parts list (use a \"part\" axis)");
+  }
   plan.metric_names = ev.metrics;
   sweep_config& c = plan.config;
   c.evaluator = static_cast<int>(ev.kind);
   for (int i = 0; i < sweep_max_inputs; ++i) {
     c.fixed[i] = i < static_cast<int>(ev.defaults.size()) ? ev.defaults[static_cast<std::size_t>(i)] : 0.0;
   }
-  std::vector<std::string> part_table;
   const std::string precision_name = j.contains("precision") ? r.required_string("precision") : "bf16";
   const auto precision = parse_precision(precision_name);
 
@@ -395,7 +416,21 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     o.fail("goal", "expected min or max, got \"" + goal + "\"");
   }
   c.objective_max = goal == "max" ? 1 : 0;
-  c.filter_metric = j.contains("filter") ? metric_index(ev, r.required_string("filter"), r, "filter") : -1;
+  // filter: a metric name (kept where non-zero) or a predicate {"metric", "op", "value"}.
+  c.filter_metric = -1;
+  c.filter_op = static_cast<int>(sweep_op::not_equal);
+  c.filter_value = 0.0;
+  if (j.contains("filter")) {
+    if (j.at("filter").is_object()) {
+      const detail::json_object_reader f(j.at("filter"), file.name, "/filter");
+      f.allow_only({"metric", "op", "value"});
+      c.filter_metric = metric_index(ev, f.required_string("metric"), f, "metric");
+      c.filter_op = parse_op(f.required_string("op"), f);
+      c.filter_value = finite_number(f, j.at("filter"), "value");
+    } else {
+      c.filter_metric = metric_index(ev, r.required_string("filter"), r, "filter");
+    }
+  }
   c.predicate_count = 0;
   if (j.contains("count")) {
     const auto& counts = j.at("count");
@@ -479,13 +514,21 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     }
   }
 
+  const std::string domestic = j.contains("domestic_country") ? r.required_string("domestic_country") : "CN";
   c.part_count = static_cast<int>(part_table.size());
   for (std::size_t p = 0; p < part_table.size(); ++p) {
     const auto& part = find_part(parts, part_table[p]);
     const auto& peak = part.dense_peak_ops_per_s[static_cast<std::size_t>(precision)];
-    FC_EXPECTS(peak.known(), file.name + ": part " + part.id + " has no dense " + precision_name + " peak");
-    c.parts[p] = {peak.mid, part.memory_bytes.known() ? part.memory_bytes.mid : 0.0,
-                  part.tdp_watts.known() ? part.tdp_watts.mid : 0.0};
+    FC_EXPECTS(peak.known() || ev.kind == sweep_evaluator::capacity,
+               file.name + ": part " + part.id + " has no dense " + precision_name + " peak");
+    auto mid_or_zero = [](const range& x) { return x.known() ? x.mid : 0.0; };
+    const auto figures = part.figures(1);
+    int format = -1;
+    const double tpp = total_processing_performance(figures, &format);
+    const double fp8 = mid_or_zero(part.dense_peak_ops_per_s[static_cast<std::size_t>(numeric_format::fp8)]);
+    const double int8 = mid_or_zero(part.dense_peak_ops_per_s[static_cast<std::size_t>(numeric_format::int8)]);
+    c.parts[p] = {mid_or_zero(peak), mid_or_zero(part.memory_bytes), mid_or_zero(part.tdp_watts), tpp,
+                  std::max(fp8, int8), mid_or_zero(part.price_usd), part.vendor_country == domestic ? 1 : 0};
   }
   return plan;
 }

@@ -92,7 +92,8 @@ TEST(gpu_sweep, cuda_equals_cpu_on_every_scenario)
   }
   const auto catalog = builtin_catalog();
   const auto parts = load_specs(*catalog);
-  for (const char* id : {"training-grid", "layout-22b-64", "layout-gpt3-1024", "h20-design-space", "frontier-run-uncertainty"}) {
+  for (const char* id : {"training-grid", "layout-22b-64", "layout-gpt3-1024", "h20-design-space", "frontier-run-uncertainty",
+                         "china-mix-what-if"}) {
     const auto plan = load_scenario(id, *catalog, parts);
     const auto cpu = run_sweep(backend_kind::cpu, plan, 0, 1, std::uint64_t{1} << 22);
     const auto gpu = run_sweep(backend_kind::cuda, plan, 0, 1, std::uint64_t{1} << 22);

@@ -110,6 +110,22 @@ TEST_F(sweeps, compliance_evaluator_matches_brute_force)
   expect_matches_brute_force(plan_of(j), backend_kind::cpu);
 }
 
+TEST_F(sweeps, capacity_evaluator_matches_brute_force_and_the_fleet_figures)
+{
+  auto j = builtin("china-mix-what-if").scenario;
+  j["axes"][1]["linear"]["count"] = 9;
+  j["axes"][2]["linear"]["count"] = 11;
+  const auto plan = plan_of(j);
+  expect_matches_brute_force(plan, backend_kind::cpu);
+  // One million H20s: 1e6 x 296 / 1,979 H100e (the fleet tests' basis), $12.5bn at the mid.
+  double x[sweep_max_inputs] = {1e6, 0, 0};
+  double m[sweep_max_metrics];
+  evaluate_sweep_point(plan.config, x, m);
+  EXPECT_NEAR(m[1], 1e6 * 296.0 / 1979.0, 1e-6);
+  EXPECT_DOUBLE_EQ(m[5], 12.5e9);
+  EXPECT_EQ(m[6], 0.0);  // no domestic parts
+}
+
 // The H20 itself, as a point of the design space, is not controlled under the 2023 rule.
 TEST_F(sweeps, compliance_point_for_the_h20)
 {
