@@ -64,7 +64,7 @@ void expect_matches_brute_force(const sweep_plan& plan, backend_kind backend)
   sweep_each_point(plan, [&](std::uint64_t index, const double* m) {
     const std::uint64_t g = index / per_group;
     sweep_fold_point(c, m, index, want[g]);
-    if (c.filter_metric < 0 || m[c.filter_metric] != 0.0) {
+    if (c.filter_metric < 0 || sweep_predicate(m[c.filter_metric], c.filter_op, c.filter_value)) {
       sums[g] += m[c.objective_metric];
     }
   });
