@@ -92,7 +92,7 @@ fleet_entry parse_entry(const nlohmann::json& j, const std::string& file, const 
                         const std::vector<part_spec>& parts)
 {
   const detail::json_object_reader r(j, file, pointer);
-  r.allow_only({"owner", "country", "year", "status", "part", "mix", "count", "budget", "source", "notes"});
+  r.allow_only({"owner", "country", "location", "year", "status", "part", "mix", "count", "budget", "source", "notes"});
   fleet_entry e;
   e.pointer = pointer;
   e.owner = r.required_string("owner");
@@ -100,6 +100,14 @@ fleet_entry parse_entry(const nlohmann::json& j, const std::string& file, const 
   if (e.country.size() != 2 || !std::isupper(static_cast<unsigned char>(e.country[0])) ||
       !std::isupper(static_cast<unsigned char>(e.country[1]))) {
     r.fail("country", "expected an ISO 3166-1 alpha-2 code such as \"CN\", got \"" + e.country + "\"");
+  }
+  e.location = e.country;
+  if (j.contains("location")) {
+    e.location = r.required_string("location");
+    if (e.location.size() != 2 || !std::isupper(static_cast<unsigned char>(e.location[0])) ||
+        !std::isupper(static_cast<unsigned char>(e.location[1]))) {
+      r.fail("location", "expected an ISO 3166-1 alpha-2 code such as \"MY\", got \"" + e.location + "\"");
+    }
   }
   const auto year = r.nullable_integer("year", 1990, 2100);
   if (!year) {
@@ -260,6 +268,7 @@ std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const st
         h.part_index = part_index_of(parts, share.part, f.origin, entry.pointer);
         h.owner = entry.owner;
         h.country = entry.country;
+        h.location = entry.location;
         h.year = entry.year;
         h.status = entry.status;
         const part_spec& part = parts[h.part_index];

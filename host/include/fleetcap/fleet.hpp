@@ -32,7 +32,8 @@ struct fleet_budget {
 
 struct fleet_entry {
   std::string owner;
-  std::string country;
+  std::string country;   ///< the owner's headquarters (ISO 3166-1 alpha-2)
+  std::string location;  ///< where the chips are installed (ISO code); the headquarters when not given
   int year = 0;
   fleet_status status = fleet_status::delivered;
   std::vector<fleet_share> mix;
@@ -70,7 +71,8 @@ struct holding {
   std::size_t entry = 0;       ///< index into fleet.entries
   std::size_t part_index = 0;  ///< index into the parts vector given to resolve_holdings
   std::string owner;
-  std::string country;
+  std::string country;   ///< owner's headquarters
+  std::string location;  ///< where the chips are installed
   int year = 0;
   fleet_status status = fleet_status::delivered;
   range units;
