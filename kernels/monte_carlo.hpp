@@ -9,14 +9,21 @@
 
 namespace fleetcap {
 
+// The kernel's inputs as plain arrays (host memory).
+struct mc_inputs {
+  const mc_entry* entries;
+  const mc_share* shares;
+  int share_count;
+  const mc_figure* figures;
+  int figure_count;
+};
+
 namespace cpu_backend {
-void monte_carlo_totals(const mc_holding* holdings, const mc_part_figure* figures, int part_count,
-                        const mc_config& cfg, std::uint64_t samples, double* out);
+void monte_carlo_totals(const mc_inputs& in, const mc_config& cfg, std::uint64_t samples, double* out);
 }  // namespace cpu_backend
 
 namespace cuda_backend {
-void monte_carlo_totals(const mc_holding* holdings, const mc_part_figure* figures, int part_count,
-                        const mc_config& cfg, std::uint64_t samples, double* out);
+void monte_carlo_totals(const mc_inputs& in, const mc_config& cfg, std::uint64_t samples, double* out);
 }  // namespace cuda_backend
 
 }  // namespace fleetcap

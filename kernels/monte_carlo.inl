@@ -1,9 +1,9 @@
 // Thrust launcher for mc_sample_totals, included by monte_carlo_cpu.cpp and
 // monte_carlo_cuda.cu (see part_metrics.inl for the pattern).
 //
-// Napkin math: a sample costs (holdings x 2) draws of ~20 flops each (triangular) or ~200
-// (PERT, two gammas); 30 holdings x 1e6 samples = 6e7 draws, ~0.3 s on 2 CPU cores, well
-// under 10 ms on an H100.
+// Napkin math: a sample costs, per entry, one amount draw, 2 + parts uniforms for the
+// composition and 1-2 figure draws per part (~30 flops each, one pow for PERT); 15 entries of
+// 2-3 parts x 1e6 samples = ~1e8 draws, ~0.5 s on 2 CPU cores, well under 10 ms on an H100.
 
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
@@ -16,23 +16,24 @@ namespace FC_BACKEND_NS {
 namespace {
 
 struct mc_sample_fn {
-  const mc_holding* holdings;
-  const mc_part_figure* figures;
+  const mc_entry* entries;
+  const mc_share* shares;
+  const mc_figure* figures;
   mc_config cfg;
   double* out;
   FC_HD void operator()(std::uint64_t sample) const
   {
-    mc_sample_totals(sample, holdings, figures, cfg, out + sample * static_cast<std::uint64_t>(cfg.group_count));
+    mc_sample_totals(sample, entries, shares, figures, cfg, out + sample * static_cast<std::uint64_t>(cfg.group_count));
   }
 };
 
 }  // namespace
 
-void monte_carlo_on_device(const mc_holding* holdings, const mc_part_figure* figures, const mc_config& cfg,
-                           std::uint64_t samples, double* out)
+void monte_carlo_on_device(const mc_entry* entries, const mc_share* shares, const mc_figure* figures,
+                           const mc_config& cfg, std::uint64_t samples, double* out)
 {
   thrust::counting_iterator<std::uint64_t> first(0);
-  thrust::for_each(FC_EXEC_POLICY, first, first + samples, mc_sample_fn{holdings, figures, cfg, out});
+  thrust::for_each(FC_EXEC_POLICY, first, first + samples, mc_sample_fn{entries, shares, figures, cfg, out});
 }
 
 }  // namespace FC_BACKEND_NS

@@ -7,13 +7,12 @@
 
 namespace fleetcap::cpu_backend {
 
-void monte_carlo_totals(const mc_holding* holdings, const mc_part_figure* figures, int /*part_count*/,
-                        const mc_config& cfg, std::uint64_t samples, double* out)
+void monte_carlo_totals(const mc_inputs& in, const mc_config& cfg, std::uint64_t samples, double* out)
 {
   if (samples == 0) {
     return;
   }
-  monte_carlo_on_device(holdings, figures, cfg, samples, out);
+  monte_carlo_on_device(in.entries, in.shares, in.figures, cfg, samples, out);
 }
 
 }  // namespace fleetcap::cpu_backend

@@ -1,5 +1,6 @@
 #include "capacity_output.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "fleetcap/format.hpp"
@@ -11,15 +12,20 @@ capacity_view make_capacity_view(const std::vector<holding>& holdings, const std
                                  const std::vector<part_metrics_range>& metrics, const capacity_options& options)
 {
   capacity_view v{&holdings, &parts, aggregate_capacity(holdings, parts, metrics, options), {}, options};
-  v.total = total_of(v.groups);
+  v.total = aggregate_total(holdings, parts, metrics, options);
   return v;
 }
 
 namespace {
 
+// An unknown sum prints "unknown"; a sum over only some parts is marked '+' and explained in
+// the notes under the table (which parts lack the figure, and their share of units).
 std::string cell(const summed& s, double unit)
 {
-  return format_compact_range(s.value, unit) + (s.incomplete ? "+" : "");
+  if (unknown_value(s)) {
+    return "unknown";
+  }
+  return format_compact_range(s.value, unit) + (s.incomplete ? "+" : "") + (s.fallbacks.empty() ? "" : "~");
 }
 
 const summed& bf16(const capacity_totals& t)
@@ -52,8 +58,8 @@ void print_capacity_table(std::ostream& out, const capacity_view& v)
   }
   t.add_row(row_of("total", v.total.totals, facility));
   t.print(out);
-  out << "mid [low-high] from interval arithmetic over every range; '+' = some parts lack the figure "
-         "(a lower bound). H100e basis "
+  out << "mid [low-high]: the extremes over every composition of each mix (shares summing to 1) and every "
+         "published range. H100e basis "
       << h100e_basis_name(v.options.basis)
       << (v.options.basis == h100e_basis::int8   ? " = dense 8-bit TOPS / 1,979 (Epoch AI)"
           : v.options.basis == h100e_basis::tpp ? " = TPP / 15,831.2 (1,978.9 x 8)"
@@ -63,11 +69,80 @@ void print_capacity_table(std::ostream& out, const capacity_view& v)
     out << " Facility power = TDP x PUE " << format_number(v.options.pue, 2) << ".";
   }
   out << "\n";
+  print_capacity_notes(out, v);
+}
+
+namespace {
+
+struct named_column {
+  const char* label;
+  const summed& (*get)(const capacity_totals&);
+};
+
+std::vector<named_column> noted_columns(bool facility)
+{
+  std::vector<named_column> c = {
+      {"H100e", [](const capacity_totals& t) -> const summed& { return t.h100e; }},
+      {"BF16 FLOP/s", [](const capacity_totals& t) -> const summed& { return bf16(t); }},
+      {"TPP", [](const capacity_totals& t) -> const summed& { return t.tpp; }},
+      {"HBM", [](const capacity_totals& t) -> const summed& { return t.memory_bytes; }},
+      {"capex", [](const capacity_totals& t) -> const summed& { return t.capex_usd; }}};
+  c.push_back(facility ? named_column{"facility power", [](const capacity_totals& t) -> const summed& { return t.facility_watts; }}
+                       : named_column{"TDP", [](const capacity_totals& t) -> const summed& { return t.tdp_watts; }});
+  return c;
+}
+
+}  // namespace
+
+void print_capacity_notes(std::ostream& out, const capacity_view& v)
+{
+  std::vector<std::string> missing, substitutes;
+  auto note = [&](const std::string& key, const capacity_totals& t) {
+    for (const auto& c : noted_columns(v.options.pue != 1.0)) {
+      const summed& s = c.get(t);
+      if (s.incomplete) {
+        missing.push_back("  " + key + ", " + c.label + ": " + (unknown_value(s) ? "unknown; " : "sum of the rest; ") +
+                          "no figure for " + missing_text(s, t.units));
+      }
+      for (const auto& f : s.fallbacks) {
+        if (std::find(substitutes.begin(), substitutes.end(), "  " + f) == substitutes.end()) {
+          substitutes.push_back("  " + f);
+        }
+      }
+    }
+  };
+  for (const auto& g : v.groups) {
+    note(g.key, g.totals);
+  }
+  note("total", v.total.totals);
+  if (!missing.empty()) {
+    out << "'+': the figure is missing for some parts (never counted as zero); the sum covers the others:\n";
+    for (const auto& m : missing) {
+      out << m << "\n";
+    }
+  }
+  if (!substitutes.empty()) {
+    out << "'~': a documented substitute stands in for a missing figure:\n";
+    for (const auto& f : substitutes) {
+      out << f << "\n";
+    }
+  }
 }
 
 nlohmann::json summed_json(const summed& s)
 {
-  return {{"low", s.value.low}, {"mid", s.value.mid}, {"high", s.value.high}, {"incomplete", s.incomplete}};
+  // An unknown sum has no low/mid/high (never a zero or a null in their place).
+  nlohmann::json j = unknown_value(s) ? nlohmann::json{{"unknown", true}}
+                                      : nlohmann::json{{"low", s.value.low}, {"mid", s.value.mid}, {"high", s.value.high}};
+  j["incomplete"] = s.incomplete;
+  if (s.incomplete) {
+    j["missing_parts"] = s.missing_parts;
+    j["missing_units"] = {{"low", s.missing_units.low}, {"mid", s.missing_units.mid}, {"high", s.missing_units.high}};
+  }
+  if (!s.fallbacks.empty()) {
+    j["substitutes"] = s.fallbacks;
+  }
+  return j;
 }
 
 namespace {
@@ -129,7 +204,8 @@ void print_capacity_csv(std::ostream& out, const capacity_view& v)
   };
   out << group_key_name(v.options.by);
   for (const auto& c : columns) {
-    out << "," << c.name << "_low," << c.name << "_mid," << c.name << "_high," << c.name << "_incomplete";
+    out << "," << c.name << "_low," << c.name << "_mid," << c.name << "_high," << c.name << "_incomplete," << c.name
+        << "_missing_parts";
   }
   out << "\n";
   auto quote = [](const std::string& s) {
@@ -148,10 +224,19 @@ void print_capacity_csv(std::ostream& out, const capacity_view& v)
     for (const auto& c : columns) {
       const summed& s = c.get(t);
       for (double x : {s.value.low, s.value.mid, s.value.high}) {
+        // An unknown sum leaves its cells empty, never 0.
+        if (unknown_value(s)) {
+          out << ",";
+          continue;
+        }
         std::snprintf(buffer, sizeof buffer, ",%.17g", x);
         out << buffer;
       }
-      out << "," << (s.incomplete ? "true" : "false");
+      std::string parts;
+      for (const auto& p : s.missing_parts) {
+        parts += (parts.empty() ? "" : ";") + p;
+      }
+      out << "," << (s.incomplete ? "true" : "false") << "," << parts;
     }
     out << "\n";
   };

@@ -22,6 +22,8 @@ capacity_view make_capacity_view(const std::vector<holding>& holdings, const std
                                  const std::vector<part_metrics_range>& metrics, const capacity_options& options);
 
 void print_capacity_table(std::ostream& out, const capacity_view& view);
+// Which parts lack a figure (and their share of units), and which substitutes were used.
+void print_capacity_notes(std::ostream& out, const capacity_view& view);
 void print_capacity_csv(std::ostream& out, const capacity_view& view);
 nlohmann::json capacity_json(const capacity_view& view);
 nlohmann::json summed_json(const summed& s);

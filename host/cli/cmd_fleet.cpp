@@ -30,6 +30,20 @@ struct fleet_options {
 constexpr mc_metric mc_metrics[] = {mc_metric::units, mc_metric::h100e, mc_metric::bf16_flop_per_s, mc_metric::tpp,
                                     mc_metric::facility_watts, mc_metric::capex_usd};
 
+// The interval sum of the metric a Monte Carlo column reports (for its completeness).
+const summed& interval_of(const capacity_totals& t, mc_metric m)
+{
+  switch (m) {
+    case mc_metric::units: return t.units;
+    case mc_metric::h100e: return t.h100e;
+    case mc_metric::bf16_flop_per_s: return t.dense_ops_per_s[static_cast<std::size_t>(numeric_format::bf16)];
+    case mc_metric::tpp: return t.tpp;
+    case mc_metric::facility_watts: return t.facility_watts;
+    case mc_metric::capex_usd: return t.capex_usd;
+  }
+  return t.units;
+}
+
 void run_fleet(context& ctx, const fleet_options& opts)
 {
   FC_EXPECTS(!opts.files.empty(), "fleet: give at least one inventory FILE (or a catalogue fleet id)");
@@ -98,8 +112,11 @@ void run_fleet(context& ctx, const fleet_options& opts)
         nlohmann::json per = nlohmann::json::object();
         for (std::size_t g = 0; g <= view.groups.size(); ++g) {
           const auto& q = quantiles[k][g];
-          per[g < view.groups.size() ? view.groups[g].key : "total"] = {
-              {"p5", q.p5}, {"p50", q.p50}, {"p95", q.p95}, {"mean", q.mean}};
+          const summed& s = interval_of(g < view.groups.size() ? view.groups[g].totals : view.total.totals, mc_metrics[k]);
+          nlohmann::json cell = unknown_value(s) ? nlohmann::json{{"unknown", true}}
+                                                 : nlohmann::json{{"p5", q.p5}, {"p50", q.p50}, {"p95", q.p95}, {"mean", q.mean}};
+          cell["incomplete"] = s.incomplete;
+          per[g < view.groups.size() ? view.groups[g].key : "total"] = cell;
         }
         m["metrics"][mc_metric_name(mc_metrics[k])] = per;
       }
@@ -119,9 +136,9 @@ void run_fleet(context& ctx, const fleet_options& opts)
   out << ", by " << group_key_name(options.by) << "\n\n";
   print_capacity_table(out, view);
   if (mc.samples > 0) {
-    out << "\nMonte Carlo: " << mc.samples << " samples, " << distribution_name(mc.distribution)
-        << " on each low/mid/high, seed " << mc.seed << ", " << backend_name(backend)
-        << " backend; p50 [p5-p95]\n";
+    out << "\nMonte Carlo: " << mc.samples << " samples, seed " << mc.seed << ", " << backend_name(backend)
+        << " backend; p50 [p5-p95]. Each low/mid/high is drawn with its mid as median (" << distribution_name(mc.distribution)
+        << " on each side); each mix is drawn as one composition; '+' and 'unknown' as above\n";
     text_table t({group_key_name(options.by), "units", "H100e", "BF16 PFLOP/s", "TPP (M)",
                   options.pue != 1.0 ? "facility MW" : "TDP MW", "capex $bn"},
                  {false, true, true, true, true, true, true});
@@ -130,8 +147,10 @@ void run_fleet(context& ctx, const fleet_options& opts)
       std::vector<std::string> row = {g < view.groups.size() ? view.groups[g].key : "total"};
       for (std::size_t k = 0; k < std::size(mc_metrics); ++k) {
         const auto& q = quantiles[k][g];
-        row.push_back(format_compact(q.p50 / units_of[k]) + " [" + format_compact(q.p5 / units_of[k]) + "-" +
-                      format_compact(q.p95 / units_of[k]) + "]");
+        const summed& s = interval_of(g < view.groups.size() ? view.groups[g].totals : view.total.totals, mc_metrics[k]);
+        row.push_back(unknown_value(s) ? std::string("unknown")
+                                       : format_compact(q.p50 / units_of[k]) + " [" + format_compact(q.p5 / units_of[k]) +
+                                             "-" + format_compact(q.p95 / units_of[k]) + "]" + (s.incomplete ? "+" : ""));
       }
       t.add_row(row);
     }
@@ -159,7 +178,8 @@ void setup_fleet(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--samples", opts->samples, "Monte Carlo samples over the ranges (0: intervals only)")
       ->type_name("N");
   cmd->add_option("--seed", opts->seed, "Monte Carlo seed");
-  cmd->add_option("--distribution", opts->distribution, "triangular or pert on each low/mid/high");
+  cmd->add_option("--distribution", opts->distribution,
+                  "Shape of each side of a low/mid/high draw (the mid is the median): triangular or pert");
   cmd->add_flag("--csv", opts->csv, "CSV output (one row per group, low/mid/high columns)");
   cmd->add_flag("--explain", opts->explain, "Print the derivation and source of every holding");
   commands.emplace_back(cmd, [opts](context& ctx) { run_fleet(ctx, *opts); });

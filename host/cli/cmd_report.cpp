@@ -205,7 +205,7 @@ void run_report(context& ctx, const report_options& opts)
           capacity_options o = cap;
           o.basis = basis;
           o.by = group_key::fleet;
-          const auto total = total_of(aggregate_capacity(*hs, *in.parts, in.metrics, o));
+          const auto total = aggregate_total(*hs, *in.parts, in.metrics, o);
           e[static_cast<int>(basis)] = total.totals.h100e.value;
           units = total.totals.units;
           capex = total.totals.capex_usd;

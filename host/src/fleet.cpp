@@ -12,6 +12,7 @@
 #include "detail/json_fields.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
+#include "kernels/composition.cuh"
 
 namespace fleetcap {
 
@@ -155,6 +156,19 @@ fleet_entry parse_entry(const nlohmann::json& j, const std::string& file, const 
       std::snprintf(buffer, sizeof buffer, "the shares' mids sum to %.12g, not 1 (within 1e-9)", sum);
       r.fail("mix", buffer);
     }
+    // Every share's mid lies in its range and the mids sum to 1, so the lows sum to at most 1
+    // and the highs to at least 1: a composition always exists.
+    if (e.mix.size() > static_cast<std::size_t>(max_mix_parts)) {
+      r.fail("mix", "a mix has at most " + std::to_string(max_mix_parts) + " parts, got " + std::to_string(e.mix.size()));
+    }
+    for (std::size_t a = 0; a < e.mix.size(); ++a) {
+      for (std::size_t b = 0; b < a; ++b) {
+        if (e.mix[a].part == e.mix[b].part) {
+          r.fail("mix", "part \"" + e.mix[a].part + "\" appears twice (items " + std::to_string(b) + " and " +
+                            std::to_string(a) + ")");
+        }
+      }
+    }
   }
 
   const bool has_count = j.contains("count"), has_budget = j.contains("budget");
@@ -253,12 +267,33 @@ std::vector<fleet> load_fleets(const catalog_source& source, const std::vector<p
   return out;
 }
 
+namespace {
+
+// The feasible range of share i of a composition (composition.cuh): g = indicator of i.
+range feasible_share(const std::vector<fleet_share>& mix, std::size_t i)
+{
+  double low[max_mix_parts], high[max_mix_parts], g[max_mix_parts];
+  for (std::size_t k = 0; k < mix.size(); ++k) {
+    low[k] = mix[k].share.low;
+    high[k] = mix[k].share.high;
+    g[k] = k == i ? 1.0 : 0.0;
+  }
+  const int n = static_cast<int>(mix.size());
+  return {composition_extreme(n, low, high, g, false), mix[i].share.mid, composition_extreme(n, low, high, g, true)};
+}
+
+}  // namespace
+
 std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const std::vector<part_spec>& parts)
 {
   std::vector<holding> out;
   for (const auto& f : fleets) {
     for (std::size_t e = 0; e < f.entries.size(); ++e) {
       const auto& entry = f.entries[e];
+      std::vector<range> shares;
+      for (const auto& m : entry.mix) {
+        shares.push_back(m.share);
+      }
       for (std::size_t s = 0; s < entry.mix.size(); ++s) {
         const auto& share = entry.mix[s];
         const std::string where = f.origin + ": " + entry.pointer;
@@ -271,13 +306,24 @@ std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const st
         h.location = entry.location;
         h.year = entry.year;
         h.status = entry.status;
+        h.by_budget = !entry.has_count;
+        h.entry_shares = shares;
+        h.share_index = s;
         const part_spec& part = parts[h.part_index];
-        const range price = share.price_usd.known() ? share.price_usd : part.price_usd;
+        h.price_usd = share.price_usd.known() ? share.price_usd : part.price_usd;
+        h.price_key = share.price_usd.known() ? static_cast<int>(s) : -1;
+        const range& price = h.price_usd;
         const std::string price_from = share.price_usd.known() ? share.price_source : part.origin;
-        std::string share_text = entry.mix.size() > 1 ? " x share " + format_range(share.share, 1.0, 2) : "";
+        const range feasible = entry.mix.size() > 1 ? feasible_share(entry.mix, s) : range::exact(1.0);
+        std::string share_text = entry.mix.size() > 1 ? " x share " + format_range(feasible, 1.0, 2) +
+                                                            (feasible.low != share.share.low || feasible.high != share.share.high
+                                                                 ? " (of " + format_range(share.share, 1.0, 2) +
+                                                                       ", narrowed: the mix sums to 1)"
+                                                                 : std::string())
+                                                      : "";
         if (entry.has_count) {
-          h.units = {entry.count.low * share.share.low, entry.count.mid * share.share.mid,
-                     entry.count.high * share.share.high};
+          h.amount = entry.count;
+          h.units = {entry.count.low * feasible.low, entry.count.mid * feasible.mid, entry.count.high * feasible.high};
           h.capex_usd = price.known() ? range{h.units.low * price.low, h.units.mid * price.mid,
                                               h.units.high * price.high}
                                       : range::unknown();
@@ -289,9 +335,9 @@ std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const st
                               "in its mix item");
           }
           const auto& b = entry.budget;
-          const range usd{b.amount.low * b.usd_per_unit.low, b.amount.mid * b.usd_per_unit.mid,
-                          b.amount.high * b.usd_per_unit.high};
-          h.capex_usd = {usd.low * share.share.low, usd.mid * share.share.mid, usd.high * share.share.high};
+          h.amount = {b.amount.low * b.usd_per_unit.low, b.amount.mid * b.usd_per_unit.mid,
+                      b.amount.high * b.usd_per_unit.high};
+          h.capex_usd = {h.amount.low * feasible.low, h.amount.mid * feasible.mid, h.amount.high * feasible.high};
           h.units = {h.capex_usd.low / price.high, h.capex_usd.mid / price.mid, h.capex_usd.high / price.low};
           h.trail = "budget " + format_range(b.amount, 1e9, 1) + " bn " + b.currency +
                     (b.currency == "USD" ? "" : " x " + format_range(b.usd_per_unit, 1.0, 4) + " USD/" + b.currency) +

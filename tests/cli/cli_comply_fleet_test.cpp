@@ -120,7 +120,7 @@ TEST(cli_fleet, json_csv_and_monte_carlo)
 
   const auto csv = run_cli({"fleet", "hopper-2024", "--by", "part", "--csv"});
   ASSERT_EQ(csv.code, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("part,units_low,units_mid,units_high,units_incomplete,h100e_low", 0), 0u);
+  EXPECT_EQ(csv.out.rfind("part,units_low,units_mid,units_high,units_incomplete,units_missing_parts,h100e_low", 0), 0u);
 
   const std::vector<std::string> mc = {"fleet", "hopper-2024", "--samples", "2000", "--seed", "5", "--json"};
   const auto a = run_cli(mc), b = run_cli(mc);

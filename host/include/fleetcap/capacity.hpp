@@ -23,11 +23,17 @@ const char* group_key_name(group_key key);
 h100e_basis parse_h100e_basis(const std::string& text);
 const char* h100e_basis_name(h100e_basis basis);
 
-/// @brief A summed figure: low/mid/high, and whether some holdings lacked the per-unit figure
-/// (then the sum is a lower bound).
+/// @brief A summed figure: low/mid/high over the units that have it. A part that lacks the
+/// per-unit figure is never counted as zero: the sum is marked incomplete, and which parts
+/// lack it and how many units they hold are kept. A documented substitute used for a part
+/// (e.g. its FP16 peak where BF16 is unpublished) is named in `fallbacks`.
 struct summed {
   range value{0.0, 0.0, 0.0};
   bool incomplete = false;
+  bool any_known = false;                  ///< some units have the figure (else the value is unknown, not 0)
+  range missing_units{0.0, 0.0, 0.0};      ///< units whose part lacks the figure
+  std::vector<std::string> missing_parts;  ///< their part ids, sorted, unique
+  std::vector<std::string> fallbacks;      ///< "part: what was used instead", sorted, unique
 };
 
 /// @brief The per-group totals (SI units).
@@ -59,12 +65,26 @@ struct capacity_options {
 /// @brief The group a holding falls in.
 std::string group_of(const holding& h, const std::vector<part_spec>& parts, group_key key);
 
-/// @brief Interval sums per group (groups sorted by mid H100e, largest first) plus a total.
+/// @brief Interval sums per group, groups sorted by mid H100e, largest first. The parts of one
+/// inventory entry form one composition (shares summing to 1), so each group's low and high
+/// are the extremes over every composition the share ranges allow, times the entry's amount
+/// and the per-unit figures' low or high: a point count stays a point, and a budget is spent
+/// once.
 std::vector<capacity_group> aggregate_capacity(const std::vector<holding>& holdings,
                                                const std::vector<part_spec>& parts,
                                                const std::vector<part_metrics_range>& metrics,
                                                const capacity_options& options);
-capacity_group total_of(const std::vector<capacity_group>& groups);
+/// @brief The same sums over every holding as one group "total" (not the sum of the groups'
+/// intervals, which would widen where one entry's parts fall in several groups).
+capacity_group aggregate_total(const std::vector<holding>& holdings, const std::vector<part_spec>& parts,
+                               const std::vector<part_metrics_range>& metrics, const capacity_options& options);
+
+/// @brief "ascend-910c (70.0k units, 11% of units)": the parts lacking a figure and their share
+/// of `all_units` (empty when complete).
+std::string missing_text(const summed& s, const summed& all_units);
+
+/// @brief True when no unit has the figure: the sum is unknown, never a zero.
+inline bool unknown_value(const summed& s) { return s.incomplete && !s.any_known; }
 
 /// @brief Monte Carlo quantiles of one metric per group.
 struct mc_quantiles {

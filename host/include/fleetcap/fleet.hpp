@@ -75,13 +75,23 @@ struct holding {
   std::string location;  ///< where the chips are installed
   int year = 0;
   fleet_status status = fleet_status::delivered;
-  range units;
-  range capex_usd;  ///< unknown when neither a budget nor a price is known
+  range units;      ///< the feasible range of this part's units (shares of a mix sum to 1)
+  range capex_usd;  ///< the feasible range of its spend; unknown when neither a budget nor a price is known
   std::string trail;  ///< how the units were derived, with the sources (for --explain)
+
+  // The entry this holding is one part of: aggregation treats the parts of one entry as one
+  // composition (their shares sum to 1), so sums over an entry never widen past its count.
+  bool by_budget = false;
+  range amount;                     ///< the entry's count (units), or its budget converted to USD
+  std::vector<range> entry_shares;  ///< share bounds of every part of the entry's mix
+  std::size_t share_index = 0;      ///< this holding's place in entry_shares
+  range price_usd;                  ///< price per unit (mix override, else catalogue); may be unknown
+  int price_key = -1;               ///< which price: the part's catalogue price (-1) or a mix override (its index)
 };
 
-/// @brief Resolves entries into holdings: count x share, or budget x rate x share / price
-/// (interval arithmetic: the low end takes the low amount and share and the high price).
+/// @brief Resolves entries into holdings. A count entry holds count x share units; a budget
+/// entry buys budget x rate x share / price. Each holding's range is the widest its share can
+/// take in a composition that sums to 1 (composition.cuh).
 /// @throws input_error when a budget buys a part with no known price.
 std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const std::vector<part_spec>& parts);
 
