@@ -18,15 +18,19 @@ capacity_view make_capacity_view(const std::vector<holding>& holdings, const std
 
 namespace {
 
-// An unknown sum prints "unknown"; a sum over only some parts is marked '+' and explained in
-// the notes under the table (which parts lack the figure, and their share of units).
-std::string cell(const summed& s, double unit)
+}  // namespace
+
+std::string summed_cell(const summed& s, double unit)
 {
   if (unknown_value(s)) {
     return "unknown";
   }
   return format_compact_range(s.value, unit) + (s.incomplete ? "+" : "") + (s.fallbacks.empty() ? "" : "~");
 }
+
+namespace {
+
+std::string cell(const summed& s, double unit) { return summed_cell(s, unit); }
 
 const summed& bf16(const capacity_totals& t)
 {

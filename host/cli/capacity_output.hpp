@@ -22,11 +22,14 @@ capacity_view make_capacity_view(const std::vector<holding>& holdings, const std
                                  const std::vector<part_metrics_range>& metrics, const capacity_options& options);
 
 void print_capacity_table(std::ostream& out, const capacity_view& view);
-// Which parts lack a figure (and their share of units), and which substitutes were used.
-void print_capacity_notes(std::ostream& out, const capacity_view& view);
 void print_capacity_csv(std::ostream& out, const capacity_view& view);
 nlohmann::json capacity_json(const capacity_view& view);
 nlohmann::json summed_json(const summed& s);
+// A table cell: mid [low-high] in `unit`; '+' when some parts lack the figure, '~' when a
+// documented substitute was used, "unknown" when no part has it.
+std::string summed_cell(const summed& s, double unit = 1.0);
+// The notes for '+' and '~' under a table of `view`'s groups and total.
+void print_capacity_notes(std::ostream& out, const capacity_view& view);
 // The derivation of every holding, grouped (for --explain).
 void print_trail(std::ostream& out, const capacity_view& view);
 

@@ -130,8 +130,10 @@ void run_report(context& ctx, const report_options& opts)
     w.note(std::to_string(in.parts->size()) + " parts, " + std::to_string(in.rules->size()) + " rule sets, " +
            std::to_string(in.fleets.size()) + " inventories (" + ctx.catalog().describe() + "); " +
            backend_name(in.backend) +
-           " backend. H100e = dense 8-bit TOPS / 1,979 (Epoch AI's basis). Figures are mid [low-high] over "
-           "every published range; '+' marks a lower bound (a part lacks the figure).");
+           " backend. H100e = dense 8-bit TOPS / 1,979 (Epoch AI's basis). Figures are mid [low-high]: the "
+           "extremes over every published range, with each mix's shares summing to 1 (a plain count stays a "
+           "plain count). '+': some parts lack the figure and are listed, never counted as zero; '~': a "
+           "documented substitute stands in for a missing figure.");
   }
 
   // --- 1. capacity by owner -------------------------------------------------------------
@@ -154,22 +156,25 @@ void run_report(context& ctx, const report_options& opts)
         shares = controlled_share(hopper_holdings, g.holdings, in, *r2023);
       }
       const double controlled = shares.count("3A090.a") ? shares.at("3A090.a") : 0.0;
-      t.add_row({g.key, country, format_compact_range(g.totals.units.value), format_compact_range(g.totals.h100e.value),
-                 format_compact_range(bf16.value, 1e15), format_number(100 * controlled, 0) + "% of units",
-                 format_compact(d25.mid) + " / " + format_compact(d26.mid)});
+      const bool days_known = !unknown_value(bf16);
+      t.add_row({g.key, country, summed_cell(g.totals.units), summed_cell(g.totals.h100e), summed_cell(bf16, 1e15),
+                 format_number(100 * controlled, 0) + "% of units",
+                 days_known ? format_compact(d25.mid) + " / " + format_compact(d26.mid) + (bf16.incomplete ? "+" : "")
+                            : std::string("unknown")});
       rows.push_back({{"owner", g.key},
                       {"country", country},
-                      {"units", range_json(g.totals.units.value)},
-                      {"h100e", range_json(g.totals.h100e.value)},
-                      {"bf16_flop_per_s", range_json(bf16.value)},
+                      {"units", summed_json(g.totals.units)},
+                      {"h100e", summed_json(g.totals.h100e)},
+                      {"bf16_flop_per_s", summed_json(bf16)},
                       {"controlled_share_3a090_2023", shares},
-                      {"days_1e25", range_json(d25)},
-                      {"days_1e26", range_json(d26)}});
+                      {"days_1e25", days_known ? range_json(d25) : nlohmann::json{{"unknown", true}}},
+                      {"days_1e26", days_known ? range_json(d26) : nlohmann::json{{"unknown", true}}}});
     }
     j["capacity_by_owner"] = {{"fleet", f->id}, {"owners", rows}};
     if (!json) {
       w.heading("1. Capacity by owner: " + f->name);
       w.table(t);
+      print_capacity_notes(out, hopper_view);
       w.note("Training days: FLOP / (owner's BF16 dense peak x " + format_number(100 * opts.mfu, 0) +
              "% MFU), the whole 2024 purchase as one cluster (an upper bound on speed). 3A090.a: share of units "
              "controlled under the 2023 rule (the rest are H20s).");
@@ -195,36 +200,36 @@ void run_report(context& ctx, const report_options& opts)
       text_table t({"fleet", "units", "H100e (8-bit)", "H100e (TPP)", "H100e (BF16)", "capex $bn"},
                    {false, true, true, true, true, true});
       nlohmann::json rows = nlohmann::json::array();
-      range h100e_int8[2];
+      summed h100e_int8[2];
       int k = 0;
       for (const auto& [label, hs] : {std::pair<std::string, const std::vector<holding>*>{"China H20, 2024 forecast", &h20_only},
                                       {"Microsoft Hopper, 2024", &microsoft}}) {
-        range e[3];
+        summed e[3];
         summed units, capex;
         for (auto basis : {h100e_basis::int8, h100e_basis::tpp, h100e_basis::bf16}) {
           capacity_options o = cap;
           o.basis = basis;
           o.by = group_key::fleet;
           const auto total = aggregate_total(*hs, *in.parts, in.metrics, o);
-          e[static_cast<int>(basis)] = total.totals.h100e.value;
+          e[static_cast<int>(basis)] = total.totals.h100e;
           units = total.totals.units;
           capex = total.totals.capex_usd;
         }
         h100e_int8[k++] = e[static_cast<int>(h100e_basis::int8)];
-        t.add_row({label, format_compact_range(units.value), format_compact_range(e[1]), format_compact_range(e[0]),
-                   format_compact_range(e[2]), format_compact_range(capex.value, 1e9) + (capex.incomplete ? "+" : "")});
+        t.add_row({label, summed_cell(units), summed_cell(e[1]), summed_cell(e[0]), summed_cell(e[2]),
+                   summed_cell(capex, 1e9)});
         rows.push_back({{"fleet", label},
-                        {"units", range_json(units.value)},
-                        {"h100e_int8", range_json(e[1])},
-                        {"h100e_tpp", range_json(e[0])},
-                        {"h100e_bf16", range_json(e[2])},
-                        {"capex_usd", range_json(capex.value)}});
+                        {"units", summed_json(units)},
+                        {"h100e_int8", summed_json(e[1])},
+                        {"h100e_tpp", summed_json(e[0])},
+                        {"h100e_bf16", summed_json(e[2])},
+                        {"capex_usd", summed_json(capex)}});
       }
       j["h20_vs_microsoft"] = rows;
       if (!json) {
         w.heading("2. A million H20s next to Microsoft's Hopper");
         w.table(t);
-        w.note("At the mids, the H20 forecast is " + format_number(100 * h100e_int8[0].mid / h100e_int8[1].mid, 0) +
+        w.note("At the mids, the H20 forecast is " + format_number(100 * h100e_int8[0].value.mid / h100e_int8[1].value.mid, 0) +
                "% of Microsoft's 2024 Hopper compute. The three bases agree because the H20 was cut evenly: 15% of an "
                "H100's dense 8-bit (296 vs 1,979 TOPS) and BF16 throughput and of its TPP (2,368 vs 15,832), at "
                "roughly 40% of the price.");
@@ -245,10 +250,10 @@ void run_report(context& ctx, const report_options& opts)
         continue;
       }
       auto hs = resolve_holdings({*f}, *in.parts);
-      // Only holdings located in the rule's country count: the guidance concerns purchases in
-      // China (ByteDance's overseas budget is located "ZZ").
+      // Only holdings located in the rule's country count: the guidance concerns purchases for
+      // data centres in China (ByteDance's overseas budget is located in Malaysia).
       hs.erase(std::remove_if(hs.begin(), hs.end(),
-                              [&](const holding& h) { return h.country != domestic->domestic_country; }),
+                              [&](const holding& h) { return h.location != domestic->domestic_country; }),
                hs.end());
       // Compute is compared on TPP: the Ascend 910C has no published 8-bit figure.
       double units = 0, dom_units = 0, spend = 0, dom_spend = 0, h100e = 0, dom_h100e = 0;
@@ -266,10 +271,18 @@ void run_report(context& ctx, const report_options& opts)
           dom_units += g.totals.units.value.mid;
           dom_spend += g.totals.capex_usd.value.mid;
           dom_h100e += g.totals.tpp.value.mid;
-          dom_range.low += g.totals.units.value.low;
-          dom_range.mid += g.totals.units.value.mid;
-          dom_range.high += g.totals.units.value.high;
         }
+      }
+      // The domestic units' range over the compositions of each mix (not the sum of the
+      // parts' separate ranges).
+      std::vector<holding> dom_holdings;
+      for (const auto& h : hs) {
+        if ((*in.parts)[h.part_index].vendor_country == domestic->domestic_country) {
+          dom_holdings.push_back(h);
+        }
+      }
+      if (!dom_holdings.empty()) {
+        dom_range = aggregate_total(dom_holdings, *in.parts, in.metrics, o).totals.units.value;
       }
       if (units <= 0) {
         continue;
@@ -284,8 +297,8 @@ void run_report(context& ctx, const report_options& opts)
       rows.push_back({{"fleet", f->id},
                       {"domestic_units", range_json(dom_range)},
                       {"share_units", share},
-                      {"share_spend", spend > 0 && !spend_unknown ? nlohmann::json(dom_spend / spend) : nlohmann::json(nullptr)},
-                      {"share_tpp", h100e > 0 ? dom_h100e / h100e : NAN},
+                      {"share_spend", spend > 0 && !spend_unknown ? nlohmann::json(dom_spend / spend) : nlohmann::json{{"unknown", true}}},
+                      {"share_tpp", h100e > 0 ? nlohmann::json(dom_h100e / h100e) : nlohmann::json{{"unknown", true}}},
                       {"status", status_name(status)}});
     }
     j["domestic_share"] = rows;
