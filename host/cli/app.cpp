@@ -56,7 +56,11 @@ fleet context::fleet_from(const std::string& path_or_id)
 {
   std::error_code ec;
   if (std::filesystem::exists(path_or_id, ec)) {
-    return load_fleet_file(path_or_id, parts());
+    fleet f = load_fleet_file(path_or_id, parts());
+    auto known = builtin_fleets();
+    known.push_back(f);
+    check_overlaps({f}, known);
+    return f;
   }
   std::vector<std::string> ids;
   for (const auto& f : builtin_fleets()) {

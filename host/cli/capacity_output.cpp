@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "fleetcap/format.hpp"
 #include "output.hpp"
@@ -119,6 +121,37 @@ void print_capacity_notes(std::ostream& out, const capacity_view& v)
     note(g.key, g.totals);
   }
   note("total", v.total.totals);
+  // Plans, orders and deliveries are different things: say where a figure adds them up.
+  std::vector<std::string> mixed;
+  auto statuses = [&](const std::string& key, const std::vector<std::size_t>& idx) {
+    std::map<std::string, std::set<int>> years;  // status -> years
+    for (auto i : idx) {
+      const auto& h = (*v.holdings)[i];
+      years[fleet_status_name(h.status)].insert(h.year);
+    }
+    if (years.size() < 2) {
+      return;
+    }
+    std::string text;
+    for (const auto& [status, ys] : years) {
+      std::string y;
+      for (int x : ys) {
+        y += (y.empty() ? "" : ", ") + std::to_string(x);
+      }
+      text += (text.empty() ? "" : " and ") + status + " (" + y + ")";
+    }
+    mixed.push_back("  " + key + ": sums " + text + " figures");
+  };
+  for (const auto& g : v.groups) {
+    statuses(g.key, g.holdings);
+  }
+  statuses("total", v.total.holdings);
+  if (!mixed.empty()) {
+    out << "Plans and deliveries added together (group by status to separate them):\n";
+    for (const auto& m : mixed) {
+      out << m << "\n";
+    }
+  }
   if (!missing.empty()) {
     out << "'+': the figure is missing for some parts (never counted as zero); the sum covers the others:\n";
     for (const auto& m : missing) {

@@ -9,6 +9,7 @@
 #include "capacity_output.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
+#include "fleetcap/installed_base.hpp"
 #include "output.hpp"
 
 namespace fleetcap::cli {
@@ -25,6 +26,9 @@ struct fleet_options {
   std::string distribution = "triangular";
   bool csv = false;
   bool explain = false;
+  bool dedupe = false;
+  std::string as_of;
+  double service_life = default_service_life_years;
 };
 
 constexpr mc_metric mc_metrics[] = {mc_metric::units, mc_metric::h100e, mc_metric::bf16_flop_per_s, mc_metric::tpp,
@@ -65,7 +69,12 @@ void run_fleet(context& ctx, const fleet_options& opts)
   const auto& parts = ctx.parts();
   const auto backend = ctx.backend();
   const auto metrics = evaluate_parts(backend, parts);
-  const auto holdings = resolve_holdings(fleets, parts);
+  std::vector<std::string> installed_notes;
+  if (!opts.as_of.empty()) {
+    fleets = installed_base(fleets, parse_date(opts.as_of, "--as-of"), opts.service_life, installed_notes);
+  }
+  std::vector<std::string> overlap_notes;
+  const auto holdings = resolve_holdings(fleets, parts, overlap_policy{opts.dedupe, &overlap_notes});
   const auto view = make_capacity_view(holdings, parts, metrics, options);
 
   std::vector<std::vector<mc_quantiles>> quantiles;
@@ -97,6 +106,10 @@ void run_fleet(context& ctx, const fleet_options& opts)
                                {"tpp", summed_json(t.tpp)},
                                {"capex_usd", summed_json(t.capex_usd)},
                                {"derivation", h.trail}});
+    }
+    j["overlaps_removed"] = overlap_notes;
+    if (!opts.as_of.empty()) {
+      j["installed_base"] = {{"as_of", opts.as_of}, {"service_life_years", opts.service_life}, {"notes", installed_notes}};
     }
     j["fleets"] = nlohmann::json::array();
     for (const auto& f : fleets) {
@@ -135,6 +148,16 @@ void run_fleet(context& ctx, const fleet_options& opts)
   }
   out << ", by " << group_key_name(options.by) << "\n\n";
   print_capacity_table(out, view);
+  for (const auto& n : overlap_notes) {
+    out << n << "\n";
+  }
+  if (!opts.as_of.empty()) {
+    out << "Installed base on " << opts.as_of << ": deliveries spread over their calendar year, each unit retired "
+        << format_number(opts.service_life, 1) << " years after delivery (--service-life):\n";
+    for (const auto& n : installed_notes) {
+      out << "  " << n << "\n";
+    }
+  }
   if (mc.samples > 0) {
     out << "\nMonte Carlo: " << mc.samples << " samples, seed " << mc.seed << ", " << backend_name(backend)
         << " backend; p50 [p5-p95]. Each low/mid/high is drawn with its mid as median (" << distribution_name(mc.distribution)
@@ -182,6 +205,13 @@ void setup_fleet(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
                   "Shape of each side of a low/mid/high draw (the mid is the median): triangular or pert");
   cmd->add_flag("--csv", opts->csv, "CSV output (one row per group, low/mid/high columns)");
   cmd->add_flag("--explain", opts->explain, "Print the derivation and source of every holding");
+  cmd->add_option("--as-of", opts->as_of,
+                  "Installed base on this date (YYYY-MM-DD): deliveries so far less retirements; plans left out")
+      ->type_name("DATE");
+  cmd->add_option("--service-life", opts->service_life, "Years a unit stays in service, for --as-of (default 6)")
+      ->type_name("YEARS");
+  cmd->add_flag("--dedupe", opts->dedupe,
+                "Count holdings that two inventories declare as overlapping once (else overlapping files are refused)");
   commands.emplace_back(cmd, [opts](context& ctx) { run_fleet(ctx, *opts); });
 }
 

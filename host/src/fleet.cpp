@@ -216,13 +216,64 @@ fleet_entry parse_entry(const nlohmann::json& j, const std::string& file, const 
   return e;
 }
 
+fleet_overlap parse_overlap(const nlohmann::json& j, const std::string& file, const std::string& pointer, const fleet& self,
+                            const std::vector<part_spec>& parts)
+{
+  const detail::json_object_reader r(j, file, pointer);
+  r.allow_only({"fleet", "owners", "parts", "years", "counted_in", "why"});
+  fleet_overlap o;
+  o.pointer = pointer;
+  o.fleet = r.required_string("fleet");
+  if (o.fleet == self.id) {
+    r.fail("fleet", "an inventory cannot overlap itself");
+  }
+  o.owners = r.string_array("owners", true);
+  if (j.contains("parts")) {
+    o.parts = r.string_array("parts", true);
+    for (std::size_t i = 0; i < o.parts.size(); ++i) {
+      part_index_of(parts, o.parts[i], file, pointer + "/parts/" + std::to_string(i));
+    }
+  }
+  if (j.contains("years")) {
+    const auto& years = j.at("years");
+    if (!years.is_array() || years.empty()) {
+      r.fail("years", "expected a non-empty array of years, got " + detail::describe_json(years));
+    }
+    for (std::size_t i = 0; i < years.size(); ++i) {
+      if (!years[i].is_number_integer() || years[i].get<long long>() < 1990 || years[i].get<long long>() > 2100) {
+        throw input_error(file + ": " + pointer + "/years/" + std::to_string(i) + ": expected a year from 1990 to 2100, got " +
+                          detail::describe_json(years[i]));
+      }
+      o.years.push_back(years[i].get<int>());
+    }
+  }
+  const auto& at = j.contains("counted_in") ? j.at("counted_in") : nlohmann::json();
+  if (!at.is_string()) {
+    r.fail("counted_in", "expected the pointer of this file's entry that includes them, e.g. \"/entries/0\"");
+  }
+  const std::string text = at.get<std::string>();
+  bool matched = false;
+  for (std::size_t e = 0; e < self.entries.size(); ++e) {
+    if (text == "/entries/" + std::to_string(e)) {
+      o.counted_in = e;
+      matched = true;
+    }
+  }
+  if (!matched) {
+    r.fail("counted_in", "\"" + text.substr(0, 40) + "\" names no entry of this file (it has " +
+                             std::to_string(self.entries.size()) + ")");
+  }
+  o.why = r.required_string("why");
+  return o;
+}
+
 }  // namespace
 
 fleet parse_fleet(const catalog_file& file, const std::vector<part_spec>& parts)
 {
   const auto json = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(json, file.name, "");
-  r.allow_only({"id", "name", "description", "entries", "notes", "sources"});
+  r.allow_only({"id", "name", "description", "entries", "notes", "sources", "overlaps"});
   fleet f;
   f.origin = file.name;
   f.id = r.required_string("id");
@@ -246,7 +297,45 @@ fleet parse_fleet(const catalog_file& file, const std::vector<part_spec>& parts)
   for (std::size_t i = 0; i < it->size(); ++i) {
     f.entries.push_back(parse_entry((*it)[i], file.name, "/entries/" + std::to_string(i), parts));
   }
+  if (json.contains("overlaps")) {
+    const auto& list = json.at("overlaps");
+    if (!list.is_array()) {
+      r.fail("overlaps", "expected an array of overlap declarations, got " + detail::describe_json(list));
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      f.overlaps.push_back(parse_overlap(list[i], file.name, "/overlaps/" + std::to_string(i), f, parts));
+    }
+  }
   return f;
+}
+
+void check_overlaps(const std::vector<fleet>& fleets, const std::vector<fleet>& known)
+{
+  for (const auto& f : fleets) {
+    for (const auto& o : f.overlaps) {
+      const auto other = std::find_if(known.begin(), known.end(), [&](const fleet& k) { return k.id == o.fleet; });
+      if (other == known.end()) {
+        std::vector<std::string> ids;
+        for (const auto& k : known) {
+          ids.push_back(k.id);
+        }
+        std::string msg = f.origin + ": " + o.pointer + "/fleet: unknown inventory \"" + o.fleet + "\"";
+        const auto near = closest_ids(ids, o.fleet);
+        if (!near.empty()) {
+          msg += " (closest: " + near.front() + ")";
+        }
+        throw input_error(msg);
+      }
+      for (std::size_t k = 0; k < o.owners.size(); ++k) {
+        const bool found = std::any_of(other->entries.begin(), other->entries.end(),
+                                       [&](const fleet_entry& e) { return e.owner == o.owners[k]; });
+        if (!found) {
+          throw input_error(f.origin + ": " + o.pointer + "/owners/" + std::to_string(k) + ": inventory \"" + o.fleet +
+                            "\" has no owner \"" + o.owners[k] + "\"");
+        }
+      }
+    }
+  }
 }
 
 fleet load_fleet_file(const std::string& path, const std::vector<part_spec>& parts)
@@ -264,6 +353,7 @@ std::vector<fleet> load_fleets(const catalog_source& source, const std::vector<p
   for (const auto& f : source.json_files("data/fleets")) {
     out.push_back(parse_fleet(f, parts));
   }
+  check_overlaps(out, out);
   return out;
 }
 
@@ -350,6 +440,57 @@ std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const st
     }
   }
   return out;
+}
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+}  // namespace
+
+std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const std::vector<part_spec>& parts,
+                                      const overlap_policy& policy)
+{
+  auto holdings = resolve_holdings(fleets, parts);
+  for (const auto& f : fleets) {
+    for (const auto& o : f.overlaps) {
+      if (std::none_of(fleets.begin(), fleets.end(), [&](const fleet& k) { return k.id == o.fleet; })) {
+        continue;  // the other inventory is not part of this aggregation
+      }
+      auto matches = [&](const holding& h) {
+        return h.fleet == o.fleet && contains(o.owners, h.owner) && (o.parts.empty() || contains(o.parts, parts[h.part_index].id)) &&
+               (o.years.empty() || std::find(o.years.begin(), o.years.end(), h.year) != o.years.end());
+      };
+      const auto n = std::count_if(holdings.begin(), holdings.end(), matches);
+      if (n == 0) {
+        continue;
+      }
+      std::string owners;
+      for (const auto& w : o.owners) {
+        owners += (owners.empty() ? "" : ", ") + w;
+      }
+      std::string what = o.fleet + "'s holdings of " + owners +
+                         (o.parts.empty() ? std::string() : " (" + [&] {
+                           std::string p;
+                           for (const auto& x : o.parts) {
+                             p += (p.empty() ? "" : ", ") + x;
+                           }
+                           return p;
+                         }() + ")") +
+                         " are also counted in " + f.id + " " + "/entries/" + std::to_string(o.counted_in) + " (" +
+                         f.entries[o.counted_in].owner + ")";
+      if (!policy.dedupe) {
+        throw input_error(f.origin + ": " + o.pointer + ": these inventories overlap: " + what +
+                          "; aggregate them separately, or pass --dedupe to count them once (in " + f.id + ")");
+      }
+      holdings.erase(std::remove_if(holdings.begin(), holdings.end(), matches), holdings.end());
+      if (policy.notes != nullptr) {
+        policy.notes->push_back("de-duplicated: " + what + "; counted there only [" + f.origin + " " + o.pointer + ": " +
+                                o.why + "]");
+      }
+    }
+  }
+  return holdings;
 }
 
 }  // namespace fleetcap

@@ -45,6 +45,18 @@ struct fleet_entry {
   std::string pointer;  ///< "/entries/3", for messages and --explain
 };
 
+/// @brief A declaration that some holdings of another inventory are already counted in one
+/// of this file's entries (e.g. ByteDance's 2024 H20s inside a China-wide H20 forecast).
+struct fleet_overlap {
+  std::string fleet;                ///< the other inventory's id
+  std::vector<std::string> owners;  ///< its owners concerned
+  std::vector<std::string> parts;   ///< its parts concerned (empty: all)
+  std::vector<int> years;           ///< its years concerned (empty: all)
+  std::size_t counted_in = 0;       ///< the entry of this file that includes them
+  std::string why;
+  std::string pointer;  ///< "/overlaps/0"
+};
+
 struct fleet {
   std::string id;
   std::string name;
@@ -52,12 +64,17 @@ struct fleet {
   std::vector<fleet_entry> entries;
   std::vector<std::string> notes;
   std::vector<std::string> sources;
+  std::vector<fleet_overlap> overlaps;
   std::string origin;
 };
 
 /// @brief Parses and validates a fleet file against the catalogue's part ids.
 /// @throws input_error naming the file, the JSON pointer and the problem.
 fleet parse_fleet(const catalog_file& file, const std::vector<part_spec>& parts);
+
+/// @brief Checks every overlap declaration against the inventories it names: the fleet must be
+/// one of `known` and each owner must appear in it. @throws input_error (file, pointer).
+void check_overlaps(const std::vector<fleet>& fleets, const std::vector<fleet>& known);
 
 /// @brief Reads and parses a fleet file from disk.
 fleet load_fleet_file(const std::string& path, const std::vector<part_spec>& parts);
@@ -94,5 +111,17 @@ struct holding {
 /// take in a composition that sums to 1 (composition.cuh).
 /// @throws input_error when a budget buys a part with no known price.
 std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const std::vector<part_spec>& parts);
+
+/// @brief How resolve_holdings treats inventories that overlap (declared in `overlaps`).
+struct overlap_policy {
+  bool dedupe = false;  ///< drop the other inventory's overlapping holdings instead of refusing
+  std::vector<std::string>* notes = nullptr;  ///< receives one line per dropped set
+};
+
+/// @brief resolve_holdings, then overlaps: when two of `fleets` overlap, refuses (input_error
+/// naming the declaration) unless `policy.dedupe`, which keeps the declaring file's entry and
+/// drops the other file's matching holdings, with a note.
+std::vector<holding> resolve_holdings(const std::vector<fleet>& fleets, const std::vector<part_spec>& parts,
+                                      const overlap_policy& policy);
 
 }  // namespace fleetcap
