@@ -105,6 +105,9 @@ void print_result_table(std::ostream& out, const sweep_plan& plan, const nlohman
     t.add_row(row);
   }
   t.print(out);
+  for (const auto& sub : plan.substitutes) {
+    out << "substitute: " << sub << "\n";
+  }
   if (quantiles) {
     out << "* quantiles read off the histogram: resolution one bin ("
         << format_compact((plan.config.histogram_high - plan.config.histogram_low) / plan.config.histogram_bins) << ")\n";

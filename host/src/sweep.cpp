@@ -256,6 +256,66 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text)
   return {k, n};
 }
 
+namespace {
+
+// A capacity what-if never counts a missing figure as zero (issue 9): a metric the scenario
+// uses (objective, filter, counts, histogram) needs the figure from every listed part, or the
+// documented substitute of capacity.cpp (8-bit rate = TPP / 8; BF16 = FP16), which the result
+// names in "substitutes".
+void check_capacity_figures(sweep_plan& plan, sweep_part& sp, const part_spec& part, numeric_format precision, int tpp_format,
+                            const detail::json_object_reader& r, std::size_t index)
+{
+  const sweep_config& c = plan.config;
+  auto used = [&](int metric) {
+    if (c.objective_metric == metric || c.filter_metric == metric || c.histogram_metric == metric) {
+      return true;
+    }
+    for (int k = 0; k < c.predicate_count; ++k) {
+      if (c.predicate_metric[k] == metric) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const std::string where = "parts/" + std::to_string(index);
+  auto missing = [&](int metric, const std::string& what) {
+    if (used(metric)) {
+      r.fail("parts", "part \"" + part.id + "\" (" + where + ") has no " + what + ", which metric \"" +
+                          plan.metric_names[static_cast<std::size_t>(metric)] +
+                          "\" needs; drop the part or use another metric");
+    }
+  };
+  const bool has_tpp = tpp_format >= 0;
+  if (!(sp.eight_bit_ops_per_s > 0.0)) {
+    if (has_tpp) {
+      sp.eight_bit_ops_per_s = sp.tpp / 8.0 * 1e12;
+      plan.substitutes.push_back(part.id + ": no 8-bit figure; H100e from its TPP (an 8-bit rate of TPP / 8)");
+    } else {
+      missing(1, "8-bit figure and no TPP");
+    }
+  }
+  if (!part.dense_peak_ops_per_s[static_cast<std::size_t>(precision)].known()) {
+    const range fp16 = part.dense_peak_ops_per_s[static_cast<std::size_t>(numeric_format::fp16)];
+    if (precision == numeric_format::bf16 && fp16.known()) {
+      sp.peak_flop_per_s = fp16.mid;
+      plan.substitutes.push_back(part.id + ": no BF16 figure; its FP16 peak is used");
+    } else {
+      missing(2, std::string("dense ") + format_name(precision) + " figure");
+    }
+  }
+  if (!has_tpp) {
+    missing(3, "TPP (no dense peak in any format)");
+  }
+  if (!part.tdp_watts.known()) {
+    missing(4, "TDP (tdp_w)");
+  }
+  if (!part.price_usd.known()) {
+    missing(5, "price (price_usd)");
+  }
+}
+
+}  // namespace
+
 sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts,
                           const transformer_shape* shape)
 {
@@ -529,6 +589,9 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     const double int8 = mid_or_zero(part.dense_peak_ops_per_s[static_cast<std::size_t>(numeric_format::int8)]);
     c.parts[p] = {mid_or_zero(peak), mid_or_zero(part.memory_bytes), mid_or_zero(part.tdp_watts), tpp,
                   std::max(fp8, int8), mid_or_zero(part.price_usd), part.vendor_country == domestic ? 1 : 0};
+    if (ev.kind == sweep_evaluator::capacity) {
+      check_capacity_figures(plan, c.parts[p], part, precision, format, r, p);
+    }
   }
   return plan;
 }
@@ -689,6 +752,7 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
           {"points", plan.total_points},
           {"shard", {{"index", result.shard}, {"count", result.shards}, {"first_row", result.first_row},
                      {"end_row", result.end_row}}},
+          {"substitutes", plan.substitutes},
           {"groups", groups}};
 }
 

@@ -126,6 +126,29 @@ TEST_F(sweeps, capacity_evaluator_matches_brute_force_and_the_fleet_figures)
   EXPECT_EQ(m[6], 0.0);  // no domestic parts
 }
 
+TEST_F(sweeps, capacity_never_counts_a_missing_figure_as_zero)
+{
+  // main picked ascend-910c=0 as the best mix: with no 8-bit figure the 910C was worth 0 H100e.
+  // Now it carries the documented substitute (TPP / 8) and the result names it.
+  const auto plan = builtin("china-mix-what-if");
+  ASSERT_FALSE(plan.substitutes.empty());
+  EXPECT_NE(plan.substitutes.back().find("ascend-910c: no 8-bit figure"), std::string::npos);
+  double x[sweep_max_inputs] = {0, 0, 1000};
+  double m[sweep_max_metrics];
+  evaluate_sweep_point(plan.config, x, m);
+  EXPECT_GT(m[1], 0.5 * 1000);  // about 0.76-0.81 H100e per 910C (TPP 12,032-12,800 / 15,831)
+  auto j = plan.scenario;
+  j["axes"][1]["linear"]["count"] = 3;
+  j["axes"][2]["linear"]["count"] = 3;
+  const auto result = run_sweep(backend_kind::cpu, plan_of(j), 0, 1, 1000);
+  const auto doc = sweep_result_json(plan_of(j), result);
+  EXPECT_FALSE(doc["substitutes"].empty());
+  // A metric some listed part has no figure for is refused, naming the part and the field.
+  j["objective"] = {{"metric", "tdp_watts"}, {"goal", "min"}};
+  EXPECT_EQ(reject(j), "data/scenarios/test.json: /parts: part \"ascend-910c\" (parts/2) has no TDP (tdp_w), which metric "
+                       "\"tdp_watts\" needs; drop the part or use another metric");
+}
+
 // The H20 itself, as a point of the design space, is not controlled under the 2023 rule.
 TEST_F(sweeps, compliance_point_for_the_h20)
 {

@@ -37,6 +37,7 @@ struct sweep_plan {
   std::uint64_t total_points = 0;
   std::uint64_t rows_per_group = 0;
   std::uint64_t group_count = 0;
+  std::vector<std::string> substitutes;  ///< documented stand-ins for missing part figures
 };
 
 /// @brief Parses a scenario file. @throws input_error naming the file, the pointer and the
