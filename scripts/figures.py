@@ -31,29 +31,54 @@ def run_json(binary, args):
 
 
 def capacity_by_owner(fleet, out_base, formats):
+    """Stacked H100e per owner. A holding whose part lacks the figure is not drawn as an empty
+    bar: its owner's label gets a '+' and the footnote names the part and its share of units.
+    A holding valued through a documented substitute is hatched and the substitute is named."""
     owners = [g["key"] for g in fleet["groups"]]
     parts = sorted({h["part"] for h in fleet["holdings"]})
     stacks = {p: [0.0] * len(owners) for p in parts}
+    substituted = set()
     for h in fleet["holdings"]:
-        stacks[h["part"]][owners.index(h["group"])] += h["h100e"]["mid"]
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+        value = h["h100e"]
+        if value.get("unknown"):
+            continue
+        stacks[h["part"]][owners.index(h["group"])] += value["mid"]
+        if value.get("substitutes"):
+            substituted.add(h["part"])
+    fig, ax = plt.subplots(figsize=(9, 5.2))
     bottom = [0.0] * len(owners)
     colours = plt.get_cmap("tab10")
     for i, p in enumerate(parts):
         values = [v / 1e3 for v in stacks[p]]
-        ax.bar(owners, values, bottom=bottom, label=p, color=colours(i % 10))
+        ax.bar(owners, values, bottom=bottom, label=p + (" (substitute, hatched)" if p in substituted else ""),
+               color=colours(i % 10), hatch="//" if p in substituted else None, edgecolor="white")
         bottom = [b + v for b, v in zip(bottom, values)]
-    mids = [g["totals"]["h100e"]["mid"] / 1e3 for g in fleet["groups"]]
-    lows = [g["totals"]["h100e"]["low"] / 1e3 for g in fleet["groups"]]
-    highs = [g["totals"]["h100e"]["high"] / 1e3 for g in fleet["groups"]]
+    totals = [g["totals"]["h100e"] for g in fleet["groups"]]
+    mids = [t.get("mid", 0.0) / 1e3 for t in totals]
+    lows = [t.get("low", 0.0) / 1e3 for t in totals]
+    highs = [t.get("high", 0.0) / 1e3 for t in totals]
     ax.errorbar(owners, mids, yerr=[[m - lo for m, lo in zip(mids, lows)], [hi - m for m, hi in zip(mids, highs)]],
                 fmt="none", ecolor="black", capsize=4, label="interval [low, high]")
+    footnotes = []
+    labels = []
+    for g, t in zip(fleet["groups"], totals):
+        labels.append(g["key"] + ("+" if t.get("incomplete") else ""))
+        if t.get("incomplete"):
+            share = t["missing_units"]["mid"] / g["totals"]["units"]["mid"] if g["totals"]["units"].get("mid") else 0
+            footnotes.append("%s+: no figure for %s (%.0f%% of units), not counted"
+                             % (g["key"], ", ".join(t["missing_parts"]), 100 * share))
+    substitutes = sorted({s for t in totals for s in t.get("substitutes", [])})
+    footnotes += ["substitute: " + s for s in substitutes]
+    ax.set_xticks(range(len(owners)))
+    ax.set_xticklabels(labels)
     ax.set_ylabel("thousand H100-equivalents (%s basis)" % fleet["h100e_basis"])
     names = ", ".join(f["id"] for f in fleet.get("fleets", []))
     ax.set_title("Capacity by owner (%s), stacked by part" % names)
     ax.legend(fontsize=8)
     plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
-    fig.tight_layout()
+    if footnotes:
+        fig.text(0.01, 0.01, "\n".join(footnotes), fontsize=7, va="bottom", ha="left")
+    fig.tight_layout(rect=(0, 0.03 * len(footnotes), 1, 1))
     return save(fig, out_base, formats)
 
 
