@@ -11,9 +11,11 @@
 namespace fleetcap {
 
 /// @brief Default service life of an accelerator, years: the useful life the largest buyers
-/// depreciate servers over (Microsoft, FY2022 Form 10-K: server and network equipment from 4 to
-/// 6 years from FY2023; Alphabet, 2022 Form 10-K: servers from 4 to 6 years from 2023). Meta
-/// (5.5 years from 2025) and Amazon (5 years for some servers from 2025) use less; pass
+/// depreciate servers over. Microsoft, Form 10-Q Q2 FY2023: "increase the estimated useful
+/// lives of both server and network equipment from four years to six years", effective
+/// FY2023; Alphabet, 2022 Form 10-K: servers to six years from January 2023. Amazon (five years
+/// for servers from 2022) and Meta (five years from Q4 2022) use less (quoted together at
+/// https://shaulkoral.com/useful-life-of-servers-and-network-assets-at-tech-companies/); pass
 /// --service-life to change it.
 inline constexpr double default_service_life_years = 6.0;
 
