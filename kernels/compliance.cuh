@@ -125,6 +125,43 @@ FC_HD inline verdict classify_cbc_2026(const part_compliance_inputs& p, const ve
   return make_verdict(verdict_status::licence_required, verdict_clause::outside_cbc_envelope);
 }
 
+// Framework for AI Diffusion (90 FR 4544, Jan 2025): a worldwide licence requirement for
+// 3A090.a items except to Tier 1 (the US and 18 partners, no cap); Tier 3 (D:5 and Macau) keeps a
+// presumption of denial; Tier 2 exports need a licence and count against the country caps.
+// `base` is the part's verdict under the 2023 rule the diffusion rule builds on.
+FC_HD inline verdict classify_diffusion_part(const verdict& base, int tier)
+{
+  if (base.status == static_cast<int>(verdict_status::undetermined)) {
+    return base;
+  }
+  if (base.status != static_cast<int>(verdict_status::eccn_3a090_a)) {
+    return make_verdict(verdict_status::not_applicable, verdict_clause::rule_not_for_parts);
+  }
+  switch (tier) {
+    case tier_1: return make_verdict(verdict_status::not_applicable, verdict_clause::tier1_no_cap);
+    case tier_3: return make_verdict(verdict_status::licence_required, verdict_clause::tier3_presumption_of_denial);
+    case tier_unpublished: return make_verdict(verdict_status::undetermined, verdict_clause::tier_unknown);
+    default: return make_verdict(verdict_status::licence_required, verdict_clause::worldwide_licence_3a090a);
+  }
+}
+
+// A country's cumulative 3A090.a TPP against the diffusion cap: Tier 2 only ("up to" the cap
+// fits, more does not); Tier 1 has no cap; Tier 3 has no allocation (presumption of denial).
+FC_HD inline verdict classify_diffusion_country(int tier, double tpp, double cap_tpp)
+{
+  switch (tier) {
+    case tier_1: return make_verdict(verdict_status::not_applicable, verdict_clause::tier1_no_cap);
+    case tier_3: return make_verdict(verdict_status::licence_required, verdict_clause::tier3_presumption_of_denial);
+    case tier_2: break;
+    default: return make_verdict(verdict_status::undetermined, verdict_clause::tier_unknown);
+  }
+  if (is_unknown(tpp)) {
+    return make_verdict(verdict_status::undetermined, verdict_clause::threshold);
+  }
+  return make_verdict(tpp > cap_tpp ? verdict_status::above_threshold : verdict_status::below_threshold,
+                      verdict_clause::threshold);
+}
+
 // A scalar against a line. `strict` is true for "greater than" / "more than" / "over"
 // (value > line) and false for "or more" / "at least" (value >= line).
 FC_HD inline verdict compare_to_threshold(double value, double line, bool strict)

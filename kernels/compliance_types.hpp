@@ -41,8 +41,18 @@ enum class verdict_clause : int {
   inside_cbc_envelope,
   outside_cbc_envelope,
   not_a_3a090_item,
-  // January 2025 AI Diffusion rule: worldwide licence requirement for 3A090.a items.
+  // January 2025 AI Diffusion rule: worldwide licence requirement for 3A090.a items, by the
+  // tier of the destination.
   worldwide_licence_3a090a,
+  tier1_no_cap,
+  tier3_presumption_of_denial,
+  tier_unknown,
+  // A letter that names parts (us_named_parts_letter).
+  named_in_letter,
+  not_named_in_letter,
+  // Outside the rule's scope (data/rules/README.md, "Scope").
+  outside_item_origin,
+  outside_destination_and_headquarters,
   // Scalar thresholds (training operations, cluster FLOP/s, shares).
   threshold,
   // Not applicable / unknown.
@@ -92,6 +102,10 @@ struct rule_cbc_2026_params {
   double tpp_max;
   double dram_bandwidth_bytes_per_s_max;
 };
+
+// Diffusion tiers as the kernels read them: 1, 2, 3 from the rule's table; 0 when no
+// destination is given; -1 when the location is not published.
+enum diffusion_tier : int { tier_unpublished = -1, tier_not_given = 0, tier_1 = 1, tier_2 = 2, tier_3 = 3 };
 
 // What the part-level tests read of a part (SI units; NaN = unknown).
 struct part_compliance_inputs {

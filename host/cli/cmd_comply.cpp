@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "app.hpp"
@@ -27,11 +29,19 @@ struct comply_options {
   bool biological = false;
   std::string rules;
   std::string as_of;
+  std::string destination;
+  std::string owner_hq;
 };
 
 std::string in_force_text(const rule& r)
 {
   std::string s = "in force " + r.in_force.str();
+  if (r.entry_into_force) {
+    s += " (entered into force " + r.entry_into_force->str() + ")";
+  }
+  for (const auto& e : r.early) {
+    s += " (from " + e.from.str() + " for " + std::to_string(e.parts.size()) + " named parts)";
+  }
   if (r.no_longer_in_force) {
     s += " to " + r.no_longer_in_force->str();
   }
@@ -75,7 +85,13 @@ void run_comply_part(context& ctx, const comply_options& opts, const std::vector
 {
   const auto& part = find_part(ctx.parts(), opts.part);
   const auto metrics = evaluate_parts(ctx.backend(), {part}).front();
-  const auto verdicts = comply_part(part, metrics, rules, selected, today);
+  const compliance_subject subject{opts.destination, opts.owner_hq, "--destination"};
+  auto verdicts = comply_part(part, metrics, rules, selected, today, subject);
+  if (!opts.as_of.empty()) {
+    // A rule kept because it applied early to other parts does not apply to this one yet.
+    verdicts.erase(std::remove_if(verdicts.begin(), verdicts.end(), [](const rule_verdict& v) { return !v.in_force; }),
+                   verdicts.end());
+  }
   const bool known_tpp = metrics.mid.tpp_format >= 0;
   if (ctx.options().json) {
     nlohmann::json j = {
@@ -85,6 +101,9 @@ void run_comply_part(context& ctx, const comply_options& opts, const std::vector
                                     ? nlohmann::json(nullptr)
                                     : nlohmann::json(metrics.mid.performance_density)},
         {"as_of", opts.as_of.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.as_of)},
+        {"vendor_country", part.vendor_country},
+        {"destination", opts.destination.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.destination)},
+        {"owner_hq", opts.owner_hq.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.owner_hq)},
         {"verdicts", verdicts_json(verdicts)}};
     ctx.out() << j.dump(2) << "\n";
     return;
@@ -98,11 +117,18 @@ void run_comply_part(context& ctx, const comply_options& opts, const std::vector
   if (!opts.as_of.empty()) {
     out << "Rules in force on " << opts.as_of << ".\n";
   }
+  if (opts.destination.empty() && opts.owner_hq.empty()) {
+    out << "No --destination or --owner-hq given: destination and headquarters scopes are not checked (the "
+           "reasons say so); the item's origin is.\n";
+  } else {
+    out << "Destination " << (opts.destination.empty() ? "not given" : opts.destination) << ", owner headquartered in "
+        << (opts.owner_hq.empty() ? "(not given)" : opts.owner_hq) << ".\n";
+  }
   out << "\n";
   print_verdicts(out, verdicts, rules);
   if (part.vendor_country != "US") {
-    out << "\nThe vendor is not in the US: US verdicts show where the part would sit under each "
-           "rule, not whether it is exported from the US.\n";
+    out << "\nThe vendor is not in the US: rules that cover US-origin items say not_applicable. Whether a foreign "
+           "direct product rule reaches the part (US tools or technology in its making) is not evaluated.\n";
   }
 }
 
@@ -155,7 +181,17 @@ void run_comply(context& ctx, const comply_options& opts)
                                     {"--tokens", opts.tokens}}) {
     check_positive(flag, value);
   }
+  for (const auto& [flag, code] : {std::pair<const char*, const std::string&>{"--destination", opts.destination},
+                                   {"--owner-hq", opts.owner_hq}}) {
+    FC_EXPECTS(code.empty() || (code.size() == 2 && std::isupper(static_cast<unsigned char>(code[0])) &&
+                                std::isupper(static_cast<unsigned char>(code[1]))),
+               std::string(flag) + ": expected an ISO 3166-1 alpha-2 code such as \"CN\", got \"" + code + "\"");
+  }
+  FC_EXPECTS(opts.part.empty() ? opts.destination.empty() && opts.owner_hq.empty() : true,
+             "comply: --destination and --owner-hq go with --part (a fleet file gives each holding's location "
+             "and owner's headquarters)");
   const auto& rules = ctx.rules();
+  check_rule_part_ids(rules, ctx.parts());
   const auto as_of = as_of_date(opts);
   const auto selected = select_rules(rules, opts.rules, as_of);
   const date today = as_of ? *as_of : today_utc();
@@ -184,6 +220,10 @@ void setup_comply(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner
   cmd->add_flag("--bio", opts->biological, "Trained primarily on biological sequence data (EO 14110's 1e23 line)");
   cmd->add_option("--rules", opts->rules, "Comma-separated rule ids (default: all)")->type_name("ID,...");
   cmd->add_option("--as-of", opts->as_of, "Only the rules in force on this date")->type_name("YYYY-MM-DD");
+  cmd->add_option("--destination", opts->destination, "With --part: country the part is exported to (ISO code)")
+      ->type_name("CC");
+  cmd->add_option("--owner-hq", opts->owner_hq, "With --part: country of the owner's headquarters (ISO code)")
+      ->type_name("CC");
   commands.emplace_back(cmd, [opts](context& ctx) { run_comply(ctx, *opts); });
 }
 

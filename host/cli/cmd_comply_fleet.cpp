@@ -4,10 +4,12 @@
 
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "app.hpp"
 #include "fleetcap/capacity.hpp"
 #include "fleetcap/compliance.hpp"
+#include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
 #include "kernels/capacity.cuh"
 #include "kernels/compliance.cuh"
@@ -60,6 +62,26 @@ bool counts_as_controlled(verdict_status s)
          s == verdict_status::licence_required || s == verdict_status::case_by_case;
 }
 
+verdict_status status_from_name(const std::string& name)
+{
+  for (int s = 0; s <= static_cast<int>(verdict_status::undetermined); ++s) {
+    if (name == status_name(static_cast<verdict_status>(s))) {
+      return static_cast<verdict_status>(s);
+    }
+  }
+  return verdict_status::undetermined;
+}
+
+const fleet& fleets_by_id(const std::vector<fleet>& fleets, const std::string& id)
+{
+  for (const auto& f : fleets) {
+    if (f.id == id) {
+      return f;
+    }
+  }
+  throw error("holding of unknown fleet \"" + id + "\"");
+}
+
 std::string share_text(double part, double whole)
 {
   return whole > 0 ? format_number(100.0 * part / whole, 1) + "%" : "-";
@@ -76,16 +98,29 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
   }
   const auto& parts = ctx.parts();
   const auto metrics = evaluate_parts(ctx.backend(), parts);
-  const auto holdings = resolve_holdings(fleets, parts);
+  const auto holdings = resolve_holdings(fleets, parts, overlap_policy{});
 
-  // Each part's verdict under each selected rule, once.
-  std::vector<std::vector<rule_verdict>> part_verdicts(parts.size());
-  for (std::size_t p = 0; p < parts.size(); ++p) {
-    part_verdicts[p] = comply_part(parts[p], metrics[p], rules, selected, today);
+  // Each holding's verdict under each selected rule: the part's figures, and the scope by where
+  // the chips are (location) and who owns them (country, the owner's headquarters). Computed
+  // once per (part, location, headquarters).
+  std::map<std::tuple<std::size_t, std::string, std::string>, std::vector<rule_verdict>> verdict_cache;
+  std::vector<const std::vector<rule_verdict>*> holding_verdicts;
+  for (const auto& h : holdings) {
+    const auto key = std::make_tuple(h.part_index, h.location, h.country);
+    auto it = verdict_cache.find(key);
+    if (it == verdict_cache.end()) {
+      const auto& f = fleets_by_id(fleets, h.fleet);
+      const compliance_subject subject{h.location, h.country,
+                                       f.origin + ": " + f.entries[h.entry].pointer + "/location"};
+      it = verdict_cache.emplace(key, comply_part(parts[h.part_index], metrics[h.part_index], rules, selected, today, subject))
+               .first;
+    }
+    holding_verdicts.push_back(&it->second);
   }
 
   std::map<std::string, owner_totals> owners;
-  for (const auto& h : holdings) {
+  for (std::size_t i = 0; i < holdings.size(); ++i) {
+    const auto& h = holdings[i];
     auto& o = owners[h.owner];
     o.country = h.country;
     const auto& p = parts[h.part_index];
@@ -102,7 +137,7 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
     }
     for (std::size_t k = 0; k < selected.size(); ++k) {
       if (is_export_rule(*selected[k])) {
-        auto& cell = o.by_rule_status[selected[k]->id][status_name(part_verdicts[h.part_index][k].status)];
+        auto& cell = o.by_rule_status[selected[k]->id][status_name((*holding_verdicts[i])[k].status)];
         cell.first += h.units.mid;
         cell.second += h.units.mid * tpp_at(m.mid);
       }
@@ -128,65 +163,89 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
     nlohmann::json jr = {{"rule", r.id}, {"kind", r.kind}, {"in_force", r.in_force_on(today)}, {"owners", nlohmann::json::array()}};
     std::string heading = r.id + " (" + r.name + ")" + (r.in_force_on(today) ? "" : " [not in force]");
     if (is_export_rule(r)) {
-      text_table t({"owner", "controlled units", "controlled TPP share", "uncontrolled units", "undetermined units", "statuses"},
-                   {false, true, true, true, true, false});
+      text_table t({"owner", "controlled units", "controlled TPP share", "uncontrolled units", "undetermined units",
+                    "not applicable units", "statuses"},
+                   {false, true, true, true, true, true, false});
       for (const auto& [owner, o] : owners) {
-        double cu = 0, ct = 0, nu = 0, uu = 0, total_tpp = 0;
+        double cu = 0, ct = 0, nu = 0, uu = 0, na = 0, total_tpp = 0;
         std::string statuses;
         nlohmann::json js = nlohmann::json::object();
         for (const auto& [status, v] : o.by_rule_status.at(r.id)) {
           total_tpp += v.second;
           statuses += (statuses.empty() ? "" : ", ") + status + " " + format_compact(v.first);
           js[status] = {{"units", v.first}, {"tpp", v.second}, {"h100e_tpp_basis", v.second / h100_sxm_tpp}};
+          // Outside the rule's scope (origin, destination, headquarters, tier 1) is neither
+          // controlled nor uncontrolled: the rule does not speak to it.
           if (status == "undetermined") {
             uu += v.first;
-          } else if (counts_as_controlled(status == "3A090.a" ? verdict_status::eccn_3a090_a
-                                          : status == "3A090.b" ? verdict_status::eccn_3a090_b
-                                          : status == "licence_required" ? verdict_status::licence_required
-                                          : status == "case_by_case" ? verdict_status::case_by_case
-                                                                     : verdict_status::not_controlled)) {
+          } else if (status == "not_applicable") {
+            na += v.first;
+          } else if (counts_as_controlled(status_from_name(status))) {
             cu += v.first;
             ct += v.second;
           } else {
             nu += v.first;
           }
         }
-        t.add_row({owner, format_compact(cu), share_text(ct, total_tpp), format_compact(nu), format_compact(uu), statuses});
+        t.add_row({owner, format_compact(cu), share_text(ct, total_tpp), format_compact(nu), format_compact(uu),
+                   format_compact(na), statuses});
         jr["owners"].push_back({{"owner", owner}, {"by_status", js}, {"controlled_units", cu}, {"controlled_tpp", ct},
-                                {"uncontrolled_units", nu}, {"undetermined_units", uu}});
+                                {"uncontrolled_units", nu}, {"undetermined_units", uu}, {"not_applicable_units", na}});
       }
       if (!json) {
         out << "\n" << heading << "\n";
         t.print(out);
       }
       if (r.kind == "us_diffusion_2025") {
+        // The caps are per Tier 2 country of destination, so holdings are summed by where the
+        // chips are installed, and only US-origin 3A090.a items count (the rule's worldwide
+        // licence requirement covers 3A090.a; its based_on classifies them).
         std::map<std::string, range> by_country;
-        for (const auto& [owner, o] : owners) {
-          auto& c = by_country[o.country];
-          c.low += o.tpp.low;
-          c.mid += o.tpp.mid;
-          c.high += o.tpp.high;
+        std::map<std::string, int> tiers;
+        for (const auto& h : holdings) {
+          const auto& f = fleets_by_id(fleets, h.fleet);
+          auto& c = by_country[h.location];
+          tiers[h.location] = h.location == unpublished_country
+                                  ? tier_unpublished
+                                  : country_tier(r, h.location, f.origin + ": " + f.entries[h.entry].pointer + "/location");
+          const auto& part = parts[h.part_index];
+          const auto& m = metrics[h.part_index];
+          if (!counts_against_diffusion_caps(r, rules, part, m)) {
+            continue;
+          }
+          auto tpp_at = [&](const part_metrics& x) { return x.tpp_format < 0 ? 0.0 : x.tpp; };
+          add(c, h.units, tpp_at(m.low), tpp_at(m.mid), tpp_at(m.high));
         }
         const double cap = r.parameter("tier2_country_cap_tpp");
         const double cap_g2g = r.parameter("tier2_country_cap_g2g_tpp");
-        text_table t2({"country", "total TPP", "H100e (TPP basis)", "vs cap " + format_compact(cap) + " TPP (" +
-                                                                      format_number(cap / h100_sxm_tpp, 0) + " H100e)"},
-                      {false, true, true, false});
+        text_table t2({"location", "tier", "US-origin 3A090.a TPP", "H100e (TPP basis)",
+                       "vs cap " + format_compact(cap) + " TPP (" + format_number(cap / h100_sxm_tpp, 0) + " H100e)"},
+                      {false, false, true, true, false});
         jr["countries"] = nlohmann::json::array();
         for (const auto& [country, tpp] : by_country) {
-          const auto v = compare_to_threshold(tpp.mid, cap, true);
+          const int tier = tiers.at(country);
+          const auto v = classify_diffusion_country(tier, tpp.mid, cap);
           const auto status = static_cast<verdict_status>(v.status);
-          t2.add_row({country, format_compact_range(tpp), format_compact_range({tpp.low / h100_sxm_tpp, tpp.mid / h100_sxm_tpp, tpp.high / h100_sxm_tpp}),
-                      std::string(status_name(status)) + " (" + share_text(tpp.mid, cap) + " of the cap, " +
-                          share_text(tpp.mid, cap_g2g) + " of the doubled cap)"});
-          jr["countries"].push_back({{"country", country}, {"tpp", {{"low", tpp.low}, {"mid", tpp.mid}, {"high", tpp.high}}},
-                                     {"h100e", tpp.mid / h100_sxm_tpp}, {"status", status_name(status)},
+          std::string why;
+          switch (static_cast<verdict_clause>(v.clause)) {
+            case verdict_clause::tier1_no_cap: why = "Tier 1 country: no cap"; break;
+            case verdict_clause::tier3_presumption_of_denial: why = "Tier 3: presumption of denial, no allocation"; break;
+            case verdict_clause::tier_unknown: why = "location not published (ZZ): tier unknown"; break;
+            default:
+              why = share_text(tpp.mid, cap) + " of the cap, " + share_text(tpp.mid, cap_g2g) + " of the doubled cap";
+          }
+          t2.add_row({country, tier > 0 ? std::to_string(tier) : "?", format_compact_range(tpp),
+                      format_compact_range({tpp.low / h100_sxm_tpp, tpp.mid / h100_sxm_tpp, tpp.high / h100_sxm_tpp}),
+                      std::string(status_name(status)) + " (" + why + ")"});
+          jr["countries"].push_back({{"country", country}, {"tier", tier > 0 ? nlohmann::json(tier) : nlohmann::json(nullptr)},
+                                     {"tpp", {{"low", tpp.low}, {"mid", tpp.mid}, {"high", tpp.high}}},
+                                     {"h100e", tpp.mid / h100_sxm_tpp}, {"status", status_name(status)}, {"reason", why},
                                      {"cap_tpp", cap}, {"cap_h100e", cap / h100_sxm_tpp}});
         }
         if (!json) {
           t2.print(out);
-          out << "The cap applies to tier-2 destinations only (tier 1 has none; tier 3, D:5 and Macau, faces a "
-                 "presumption of denial); fleetcap does not assign tiers, so read each country's line accordingly.\n";
+          out << "By location (where the chips are installed); the caps bind Tier 2 destinations only. Tiers from the "
+                 "rule's country_tiers table.\n";
         }
       }
     } else if (r.kind == "cn_domestic_share_2025") {
@@ -194,7 +253,7 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
       text_table t({"owner", "domestic units", "domestic share (units)", "domestic share (TPP)", "status"},
                    {false, true, true, true, false});
       for (const auto& [owner, o] : owners) {
-        if (o.country != r.domestic_country) {
+        if (!owner_in_scope(r, o.country)) {
           continue;
         }
         const double share = o.units.mid > 0 ? o.domestic_units.mid / o.units.mid : NAN;

@@ -3,6 +3,7 @@
 
 #include "fleetcap/compliance.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -206,6 +207,18 @@ worded words_for(const verdict& v, const part_compliance_inputs& p, const rule& 
       return {"3A090.a (via " + r.based_on + ")",
               "3A090.a item: licence required worldwide outside tier 1; tier-2 exports count against the "
               "country caps"};
+    case verdict_clause::tier1_no_cap: return {"tier 1", "Tier 1 country: no cap"};
+    case verdict_clause::tier3_presumption_of_denial:
+      return {"tier 3", "Tier 3 country (D:5 or Macau): presumption of denial, no allocation"};
+    case verdict_clause::tier_unknown:
+      return {"tier", "location not published (ZZ), so the tier cannot be told"};
+    case verdict_clause::named_in_letter:
+      return {"is-informed letter", "named in the letter (" + r.citation.substr(0, r.citation.find(';')) + ")"};
+    case verdict_clause::not_named_in_letter:
+      return {"is-informed letter", "not named in the letter; its catch-all for parts 'roughly equivalent' has no "
+                                    "published figures"};
+    case verdict_clause::outside_item_origin:
+    case verdict_clause::outside_destination_and_headquarters: break;  // worded in comply_part
     case verdict_clause::co_packaged_hbm:
       return {"3A090.c", "3A090.c covers stand-alone HBM; HBM co-packaged with a logic IC is excluded"};
     case verdict_clause::rule_not_for_parts: {
@@ -233,8 +246,14 @@ worded words_for(const verdict& v, const part_compliance_inputs& p, const rule& 
   return {"-", ""};
 }
 
-verdict evaluate_on_part(const rule& r, const std::vector<rule>& all, const part_compliance_inputs& p)
+verdict evaluate_on_part(const rule& r, const std::vector<rule>& all, const part_spec& part,
+                         const part_compliance_inputs& p, int tier)
 {
+  if (r.kind == "us_named_parts_letter") {
+    const bool named = std::find(r.named_parts.begin(), r.named_parts.end(), part.id) != r.named_parts.end();
+    return named ? make_verdict(verdict_status::licence_required, verdict_clause::named_in_letter)
+                 : make_verdict(verdict_status::not_applicable, verdict_clause::not_named_in_letter);
+  }
   if (r.kind == "us_3a090_2022") {
     return classify_3a090_2022(p, params_2022(r));
   }
@@ -252,13 +271,7 @@ verdict evaluate_on_part(const rule& r, const std::vector<rule>& all, const part
     return make_verdict(verdict_status::not_applicable, verdict_clause::co_packaged_hbm);
   }
   if (r.kind == "us_diffusion_2025") {
-    const auto base = classify_3a090_2023(p, params_2023(*base_rule(r, all)));
-    if (base.status == static_cast<int>(verdict_status::undetermined)) {
-      return base;
-    }
-    return base.status == static_cast<int>(verdict_status::eccn_3a090_a)
-               ? make_verdict(verdict_status::licence_required, verdict_clause::worldwide_licence_3a090a)
-               : make_verdict(verdict_status::not_applicable, verdict_clause::rule_not_for_parts);
+    return classify_diffusion_part(classify_3a090_2023(p, params_2023(*base_rule(r, all))), tier);
   }
   return make_verdict(verdict_status::not_applicable, verdict_clause::rule_not_for_parts);
 }
@@ -268,7 +281,105 @@ bool is_3a090_rule(const rule& r)
   return r.kind == "us_3a090_2022" || r.kind == "us_3a090_2023";
 }
 
+std::string join_codes(const std::vector<std::string>& codes)
+{
+  std::string out;
+  for (const auto& c : codes) {
+    out += (out.empty() ? "" : "/") + c;
+  }
+  return out;
+}
+
+// A scope clause against the subject: 1 matches, 0 does not, -1 cannot be told (not given, or
+// the location is not published).
+int clause_match(const country_set& set, const std::string& code)
+{
+  if (code.empty() || code == unpublished_country) {
+    return -1;
+  }
+  return set.contains(code) ? 1 : 0;
+}
+
+struct scope_check {
+  int state = 1;        // 1 inside, 0 outside, -1 not checked (a clause could not be told)
+  std::string reason;   // why outside, or what was not checked
+};
+
+// Inside when any clause the rule gives matches; outside when every clause it gives fails.
+scope_check check_scope(const rule& r, const compliance_subject& s)
+{
+  const auto& dest = r.scope.destinations;
+  const auto& hq = r.scope.owner_headquarters;
+  scope_check out;
+  if (!dest.given && !hq.given) {
+    return out;
+  }
+  const int d = dest.given ? clause_match(dest, s.destination) : 0;
+  const int h = hq.given ? clause_match(hq, s.owner_hq) : 0;
+  if (d == 1 || h == 1) {
+    return out;
+  }
+  std::string outside, open;
+  auto describe = [&](bool given, int match, const std::string& code, const std::string& what,
+                      const std::string& set_text) {
+    if (!given) {
+      return;
+    }
+    if (match == 0) {
+      outside += (outside.empty() ? "" : "; ") + what + " " + code + " is not in " + set_text;
+    } else if (code == unpublished_country) {
+      open += (open.empty() ? "" : "; ") + what + " not published (ZZ); the rule covers " + set_text;
+    } else {
+      open += (open.empty() ? "" : "; ") + what + " not given; the rule covers " + set_text;
+    }
+  };
+  describe(dest.given, d, s.destination, "destination", dest.text);
+  describe(hq.given, h, s.owner_hq, "owner's headquarters", hq.text);
+  if (open.empty()) {
+    out.state = 0;
+    out.reason = "outside the rule's scope: " + outside;
+  } else {
+    out.state = -1;
+    out.reason = "scope not checked (" + open + (outside.empty() ? "" : "; " + outside) +
+                 "): the verdict is the technical test alone";
+  }
+  return out;
+}
+
+int subject_tier(const rule& r, const compliance_subject& s)
+{
+  if (r.kind != "us_diffusion_2025" || s.destination.empty()) {
+    return tier_not_given;
+  }
+  if (s.destination == unpublished_country) {
+    return tier_unpublished;
+  }
+  return country_tier(r, s.destination, s.where.empty() ? "the destination" : s.where);
+}
+
 }  // namespace
+
+bool origin_in_scope(const rule& r, const part_spec& part)
+{
+  const auto& o = r.scope.item_origin;
+  return o.empty() || std::find(o.begin(), o.end(), part.vendor_country) != o.end();
+}
+
+bool owner_in_scope(const rule& r, const std::string& owner_hq)
+{
+  return !r.scope.owner_headquarters.given || r.scope.owner_headquarters.contains(owner_hq);
+}
+
+bool counts_against_diffusion_caps(const rule& diffusion, const std::vector<rule>& all, const part_spec& part,
+                                   const part_metrics_range& metrics)
+{
+  if (!origin_in_scope(diffusion, part)) {
+    return false;
+  }
+  const auto p = compliance_inputs(part, metrics, 1);
+  return classify_3a090_2023(p, params_2023(*base_rule(diffusion, all))).status ==
+         static_cast<int>(verdict_status::eccn_3a090_a);
+}
 
 part_compliance_inputs compliance_inputs(const part_spec& part, const part_metrics_range& metrics, int which)
 {
@@ -290,18 +401,48 @@ part_compliance_inputs compliance_inputs(const part_spec& part, const part_metri
 
 std::vector<rule_verdict> comply_part(const part_spec& part, const part_metrics_range& metrics,
                                       const std::vector<rule>& all, const std::vector<const rule*>& selected,
-                                      const date& today)
+                                      const date& today, const compliance_subject& subject)
 {
   std::vector<rule_verdict> out;
   for (const rule* r : selected) {
+    const int tier = subject_tier(*r, subject);
     verdict at[3];
     part_compliance_inputs inputs[3];
     for (int which = 0; which < 3; ++which) {
       inputs[which] = compliance_inputs(part, metrics, which);
-      at[which] = evaluate_on_part(*r, all, inputs[which]);
+      at[which] = evaluate_on_part(*r, all, part, inputs[which], tier);
     }
     const auto w = words_for(at[1], inputs[1], *r, all);
-    rule_verdict v{r->id, static_cast<verdict_status>(at[1].status), w.clause, w.reason, r->in_force_on(today)};
+    rule_verdict v{r->id, static_cast<verdict_status>(at[1].status), w.clause, w.reason,
+                   r->in_force_for(today, part.id)};
+    // Origin is a property of the part, so it is checked whether or not a destination is given.
+    // An item made abroad is reached by the EAR only as a foreign direct product, which turns on
+    // where its tools and technology came from; fleetcap has no such data.
+    if (!origin_in_scope(*r, part)) {
+      const bool technical = at[1].status != static_cast<int>(verdict_status::not_applicable);
+      v.status = r->scope.other_origin_undetermined ? verdict_status::undetermined : verdict_status::not_applicable;
+      v.clause = "scope: item origin";
+      v.reason = "not a " + join_codes(r->scope.item_origin) + "-origin item; FDP rule not evaluated (vendor country " +
+                 part.vendor_country +
+                 (technical ? "; by its figures alone: " + std::string(status_name(static_cast<verdict_status>(at[1].status))) +
+                                  ", " + w.clause + ": " + w.reason
+                            : "") +
+                 ")";
+      out.push_back(std::move(v));
+      continue;
+    }
+    const auto scope = check_scope(*r, subject);
+    if (scope.state == 0) {
+      v.status = verdict_status::not_applicable;
+      v.clause = "scope";
+      v.reason = scope.reason;
+      out.push_back(std::move(v));
+      continue;
+    }
+    if (const auto* early = r->early_for(today, part.id)) {
+      v.reason += "; applied to this part from " + early->from.str() + ", before the rule's " + r->in_force.str() +
+                  " effective date (" + early->source.substr(0, early->source.find(':')) + ")";
+    }
     if (is_3a090_rule(*r) && part.logic_die_count.value_or(1) > 1 &&
         at[1].status != static_cast<int>(verdict_status::undetermined)) {
       v.reason += "; TPP aggregated over " + std::to_string(*part.logic_die_count) +
@@ -312,6 +453,9 @@ std::vector<rule_verdict> comply_part(const part_spec& part, const part_metrics_
       v.reason += "; within the published ranges it would be " +
                   std::string(status_name(static_cast<verdict_status>(at[0].status))) + " at the low end and " +
                   status_name(static_cast<verdict_status>(at[2].status)) + " at the high end";
+    }
+    if (scope.state < 0 && v.status != verdict_status::not_applicable) {
+      v.reason += "; " + scope.reason;
     }
     out.push_back(std::move(v));
   }

@@ -72,6 +72,128 @@ TEST(cli_comply, as_of_picks_the_rules_in_force)
   EXPECT_EQ(later[0]["status"], "3A090.a");
 }
 
+// --- issue 9: scope and dates -----------------------------------------------------------------
+
+nlohmann::json verdict_of(const nlohmann::json& verdicts, const std::string& rule)
+{
+  for (const auto& v : verdicts) {
+    if (v["rule"] == rule) {
+      return v;
+    }
+  }
+  return nullptr;
+}
+
+TEST(cli_comply, h800_is_controlled_from_23_october_2023)
+{
+  // Was "not controlled" on 2023-11-01 (only the 2022 rule was in force then).
+  const auto r = run_cli({"comply", "--part", "h800-sxm", "--as-of", "2023-11-01", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto v = verdict_of(nlohmann::json::parse(r.out)["verdicts"], "us-3a090-2023");
+  ASSERT_FALSE(v.is_null()) << r.out;
+  EXPECT_EQ(v["status"], "3A090.a");
+  EXPECT_NE(v["reason"].get<std::string>().find("applied to this part from 2023-10-23"), std::string::npos);
+  // The early application was for NVIDIA's named parts only: the H20 sees the 2022 rule alone.
+  const auto h20 = nlohmann::json::parse(run_cli({"comply", "--part", "h20", "--as-of", "2023-11-01", "--json"}).out);
+  EXPECT_TRUE(verdict_of(h20["verdicts"], "us-3a090-2023").is_null());
+}
+
+TEST(cli_comply, august_2022_letter_and_eu_application_date)
+{
+  const auto a100 = nlohmann::json::parse(
+      run_cli({"comply", "--part", "a100-sxm4-80gb", "--as-of", "2022-09-01", "--destination", "CN", "--json"}).out);
+  const auto v = verdict_of(a100["verdicts"], "us-nvidia-letter-2022");
+  ASSERT_FALSE(v.is_null());
+  EXPECT_EQ(v["status"], "licence_required");
+  const auto before = nlohmann::json::parse(
+      run_cli({"comply", "--train", "--flops", "2e25", "--as-of", "2025-08-01", "--json"}).out)["verdicts"];
+  EXPECT_TRUE(verdict_of(before, "eu-ai-act-2024").is_null());  // was in force from 2024-08-01
+  const auto after = nlohmann::json::parse(
+      run_cli({"comply", "--train", "--flops", "2e25", "--as-of", "2025-08-02", "--json"}).out)["verdicts"];
+  EXPECT_EQ(verdict_of(after, "eu-ai-act-2024")["status"], "above_threshold");
+}
+
+TEST(cli_comply, huawei_chips_are_outside_us_export_rules)
+{
+  // Was case_by_case under us-cbc-2026.
+  const auto j = nlohmann::json::parse(run_cli({"comply", "--part", "ascend-910c", "--json"}).out);
+  for (const char* id : {"us-3a090-2023", "us-cbc-2026", "us-h20-licence-2025"}) {
+    const auto v = verdict_of(j["verdicts"], id);
+    EXPECT_EQ(v["status"], "not_applicable") << id;
+    EXPECT_NE(v["reason"].get<std::string>().find("not a US-origin item; FDP rule not evaluated"), std::string::npos);
+  }
+}
+
+TEST(cli_comply, destination_and_headquarters_options)
+{
+  const auto us = nlohmann::json::parse(
+      run_cli({"comply", "--part", "h20", "--destination", "US", "--owner-hq", "US", "--json"}).out);
+  EXPECT_EQ(verdict_of(us["verdicts"], "us-h20-licence-2025")["status"], "not_applicable");
+  EXPECT_EQ(us["destination"], "US");
+  const auto cn = nlohmann::json::parse(run_cli({"comply", "--part", "h20", "--owner-hq", "CN", "--json"}).out);
+  EXPECT_EQ(verdict_of(cn["verdicts"], "us-h20-licence-2025")["status"], "licence_required");
+  const auto none = nlohmann::json::parse(run_cli({"comply", "--part", "h20", "--json"}).out);
+  const auto v = verdict_of(none["verdicts"], "us-h20-licence-2025");
+  EXPECT_EQ(v["status"], "licence_required");
+  EXPECT_NE(v["reason"].get<std::string>().find("scope not checked"), std::string::npos);
+}
+
+TEST(cli_comply, fleet_verdicts_use_location_and_headquarters)
+{
+  const auto r = run_cli({"comply", "--fleet", "hopper-2024", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  bool saw_h20 = false, saw_diffusion = false;
+  for (const auto& rule : j["rules"]) {
+    if (rule["rule"] == "us-h20-licence-2025") {
+      saw_h20 = true;
+      for (const auto& o : rule["owners"]) {
+        if (o["owner"] == "Microsoft") {
+          // Was licence_required for Microsoft's H20s: a China-export licence, a US owner in the US.
+          EXPECT_FALSE(o["by_status"].contains("licence_required")) << o.dump();
+          EXPECT_GT(o["not_applicable_units"].get<double>(), 0);
+        }
+        if (o["owner"] == "ByteDance") {
+          EXPECT_TRUE(o["by_status"].contains("licence_required")) << o.dump();
+        }
+      }
+    }
+    if (rule["rule"] == "us-diffusion-2025") {
+      saw_diffusion = true;
+      for (const auto& c : rule["countries"]) {
+        if (c["country"] == "US") {
+          // Was "above_threshold (2,563% of the cap)": the US is Tier 1.
+          EXPECT_EQ(c["status"], "not_applicable");
+          EXPECT_EQ(c["reason"], "Tier 1 country: no cap");
+          EXPECT_EQ(c["tier"], 1);
+        }
+        if (c["country"] == "CN") {
+          EXPECT_EQ(c["status"], "licence_required");
+          EXPECT_EQ(c["tier"], 3);
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(saw_h20 && saw_diffusion);
+  const auto text = run_cli({"comply", "--fleet", "hopper-2024", "--rules", "us-diffusion-2025"});
+  EXPECT_EQ(text.out.find("above_threshold"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Tier 1 country: no cap"), std::string::npos) << text.out;
+}
+
+TEST(cli_comply, fleet_location_missing_from_the_tier_table_is_an_input_error)
+{
+  const auto path = std::filesystem::temp_directory_path() / "fleetcap_cli_xk_fleet.json";
+  auto j = nlohmann::json::parse(test::read_source_file("data/fleets/china-h20-2024.json"));
+  j["id"] = "fleetcap_cli_xk_fleet";
+  j.erase("overlaps");
+  j["entries"][0]["location"] = "XK";
+  std::ofstream(path) << j.dump(2);
+  expect_input_error(run_cli({"comply", "--fleet", path.string(), "--rules", "us-diffusion-2025"}),
+                     "data/rules/us-diffusion-2025.json: /country_tiers: no tier for country \"XK\" (used by " +
+                         path.string() + ": /entries/0/location)");
+  std::filesystem::remove(path);
+}
+
 TEST(cli_comply, training_run_against_1e25_and_1e26)
 {
   const auto r = run_cli({"comply", "--train", "--flops", "2e25", "--rules", "eu-ai-act-2024,us-eo14110-2023", "--json"});
@@ -95,6 +217,16 @@ TEST(cli_comply, bad_input)
   expect_input_error(run_cli({"comply", "--train"}), "give --flops, or --params");
   expect_input_error(run_cli({"comply", "--train", "--flops", "-1"}), "--flops: expected a positive finite number");
   expect_input_error(run_cli({"comply", "--part", "h21"}), "unknown part id \"h21\"");
+  expect_input_error(run_cli({"comply", "--part", "h20", "--as-of", "2023-+1-01"}),
+                     "--as-of: expected a date YYYY-MM-DD, got \"2023-+1-01\"");
+  expect_input_error(run_cli({"comply", "--part", "h20", "--as-of", "2023- 1-01"}),
+                     "--as-of: expected a date YYYY-MM-DD, got \"2023- 1-01\"");
+  expect_input_error(run_cli({"comply", "--part", "h20", "--destination", "usa"}),
+                     "--destination: expected an ISO 3166-1 alpha-2 code such as \"CN\", got \"usa\"");
+  expect_input_error(run_cli({"comply", "--part", "h20", "--destination", "XK", "--rules", "us-diffusion-2025"}),
+                     "/country_tiers: no tier for country \"XK\" (used by --destination)");
+  expect_input_error(run_cli({"comply", "--fleet", "hopper-2024", "--owner-hq", "US"}),
+                     "--destination and --owner-hq go with --part");
 }
 
 TEST(cli_comply, fleet_view_has_every_rule)
