@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "app.hpp"
@@ -33,21 +34,51 @@ double peak_ops_per_s(const part_spec& p, int which)
 }
 
 struct owner_totals {
-  range units{0, 0, 0};
-  range tpp{0, 0, 0};
-  range domestic_units{0, 0, 0};
-  range domestic_tpp{0, 0, 0};
-  range peak_ops_per_s{0, 0, 0};
+  // Sums over the owner's holdings, each entry's mix taken as one composition (capacity.hpp).
+  summed units;
+  summed tpp;
+  summed domestic_units;
+  summed domestic_tpp;
+  summed peak_ops_per_s;
   std::string country;
+  std::vector<holding> holdings;
+  std::map<std::string, std::set<int>> years_by_status;  // to say where plans meet deliveries
   // Per export rule: status -> (units, tpp) at the mid.
   std::map<std::string, std::map<std::string, std::pair<double, double>>> by_rule_status;
 };
 
-void add(range& into, const range& units, double low, double mid, double high)
+range peak_range(const part_spec& p)
 {
-  into.low += units.low * low;
-  into.mid += units.mid * mid;
-  into.high += units.high * high;
+  const double mid = peak_ops_per_s(p, 1);
+  return mid > 0.0 ? range{peak_ops_per_s(p, 0), mid, peak_ops_per_s(p, 2)} : range::unknown();
+}
+
+range tpp_range(const part_metrics_range& m)
+{
+  return m.mid.tpp_format < 0 ? range::unknown() : range{m.low.tpp, m.mid.tpp, m.high.tpp};
+}
+
+// "1.2M", "1.2M+" (some parts lack the figure) or "unknown".
+std::string summed_text(const summed& s)
+{
+  return unknown_value(s) ? std::string("unknown") : format_compact_range(s.value) + (s.incomplete ? "+" : "");
+}
+
+nlohmann::json summed_range_json(const summed& s)
+{
+  nlohmann::json j = unknown_value(s) ? nlohmann::json{{"unknown", true}}
+                                      : nlohmann::json{{"low", s.value.low}, {"mid", s.value.mid}, {"high", s.value.high}};
+  j["incomplete"] = s.incomplete;
+  if (s.incomplete) {
+    j["missing_parts"] = s.missing_parts;
+  }
+  return j;
+}
+
+// A share of two mids, or "unknown" (never NaN or null).
+nlohmann::json share_json(double part, double whole)
+{
+  return whole > 0 ? nlohmann::json(part / whole) : nlohmann::json{{"unknown", true}};
 }
 
 bool is_export_rule(const rule& r)
@@ -80,6 +111,15 @@ const fleet& fleets_by_id(const std::vector<fleet>& fleets, const std::string& i
     }
   }
   throw error("holding of unknown fleet \"" + id + "\"");
+}
+
+std::string join_ids(const std::vector<std::string>& ids)
+{
+  std::string out;
+  for (const auto& id : ids) {
+    out += (out.empty() ? "" : ", ") + id;
+  }
+  return out;
 }
 
 std::string share_text(double part, double whole)
@@ -123,24 +163,47 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
     const auto& h = holdings[i];
     auto& o = owners[h.owner];
     o.country = h.country;
-    const auto& p = parts[h.part_index];
+    o.holdings.push_back(h);
+    o.years_by_status[fleet_status_name(h.status)].insert(h.year);
     const auto& m = metrics[h.part_index];
     auto tpp_at = [&](const part_metrics& x) { return x.tpp_format < 0 ? 0.0 : x.tpp; };
-    add(o.units, h.units, 1, 1, 1);
-    add(o.tpp, h.units, tpp_at(m.low), tpp_at(m.mid), tpp_at(m.high));
-    add(o.peak_ops_per_s, h.units, peak_ops_per_s(p, 0), peak_ops_per_s(p, 1), peak_ops_per_s(p, 2));
-    for (const rule* r : selected) {
-      if (r->kind == "cn_domestic_share_2025" && p.vendor_country == r->domestic_country) {
-        add(o.domestic_units, h.units, 1, 1, 1);
-        add(o.domestic_tpp, h.units, tpp_at(m.low), tpp_at(m.mid), tpp_at(m.high));
-      }
-    }
     for (std::size_t k = 0; k < selected.size(); ++k) {
       if (is_export_rule(*selected[k])) {
         auto& cell = o.by_rule_status[selected[k]->id][status_name((*holding_verdicts[i])[k].status)];
         cell.first += h.units.mid;
         cell.second += h.units.mid * tpp_at(m.mid);
       }
+    }
+  }
+  const rule* domestic_rule = nullptr;
+  for (const rule* r : selected) {
+    if (r->kind == "cn_domestic_share_2025") {
+      domestic_rule = r;
+    }
+  }
+  std::vector<std::string> mixed_statuses;
+  for (auto& [owner, o] : owners) {
+    const auto& hs = o.holdings;
+    o.units = sum_per_unit(hs, parts, [](const holding&) { return range::exact(1.0); });
+    o.tpp = sum_per_unit(hs, parts, [&](const holding& h) { return tpp_range(metrics[h.part_index]); });
+    o.peak_ops_per_s = sum_per_unit(hs, parts, [&](const holding& h) { return peak_range(parts[h.part_index]); });
+    if (domestic_rule != nullptr) {
+      auto is_domestic = [&](const holding& h) { return parts[h.part_index].vendor_country == domestic_rule->domestic_country; };
+      o.domestic_units = sum_per_unit(hs, parts, [&](const holding& h) { return range::exact(is_domestic(h) ? 1.0 : 0.0); });
+      o.domestic_tpp = sum_per_unit(hs, parts, [&](const holding& h) {
+        return is_domestic(h) ? tpp_range(metrics[h.part_index]) : range::exact(0.0);
+      });
+    }
+    if (o.years_by_status.size() > 1) {
+      std::string text;
+      for (const auto& [status, years] : o.years_by_status) {
+        std::string y;
+        for (int x : years) {
+          y += (y.empty() ? "" : ", ") + std::to_string(x);
+        }
+        text += (text.empty() ? "" : " and ") + status + " (" + y + ")";
+      }
+      mixed_statuses.push_back(owner + ": sums " + text + " figures");
     }
   }
 
@@ -156,7 +219,14 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
       out << (i ? ", " : "") << fleets[i].id;
     }
     out << " (" << holdings.size() << " holdings, " << owners.size() << " owners; mid values unless a range is shown)\n";
+    if (!mixed_statuses.empty()) {
+      out << "Plans and deliveries added together (one file per status, or `fleet --by status`, separates them):\n";
+      for (const auto& m : mixed_statuses) {
+        out << "  " << m << "\n";
+      }
+    }
   }
+  j["plans_and_deliveries_added"] = mixed_statuses;
 
   for (std::size_t k = 0; k < selected.size(); ++k) {
     const rule& r = *selected[k];
@@ -200,21 +270,23 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
         // The caps are per Tier 2 country of destination, so holdings are summed by where the
         // chips are installed, and only US-origin 3A090.a items count (the rule's worldwide
         // licence requirement covers 3A090.a; its based_on classifies them).
-        std::map<std::string, range> by_country;
+        std::map<std::string, std::vector<holding>> at_location;
         std::map<std::string, int> tiers;
         for (const auto& h : holdings) {
           const auto& f = fleets_by_id(fleets, h.fleet);
-          auto& c = by_country[h.location];
+          at_location[h.location].push_back(h);
           tiers[h.location] = h.location == unpublished_country
                                   ? tier_unpublished
                                   : country_tier(r, h.location, f.origin + ": " + f.entries[h.entry].pointer + "/location");
-          const auto& part = parts[h.part_index];
-          const auto& m = metrics[h.part_index];
-          if (!counts_against_diffusion_caps(r, rules, part, m)) {
-            continue;
-          }
-          auto tpp_at = [&](const part_metrics& x) { return x.tpp_format < 0 ? 0.0 : x.tpp; };
-          add(c, h.units, tpp_at(m.low), tpp_at(m.mid), tpp_at(m.high));
+        }
+        std::map<std::string, range> by_country;
+        for (const auto& [location, hs] : at_location) {
+          // Counted parts carry their TPP (a 3A090.a part always has one); the rest add 0.
+          by_country[location] = sum_per_unit(hs, parts, [&](const holding& h) {
+                                   const auto& part = parts[h.part_index];
+                                   const auto& m = metrics[h.part_index];
+                                   return counts_against_diffusion_caps(r, rules, part, m) ? tpp_range(m) : range::exact(0.0);
+                                 }).value;
         }
         const double cap = r.parameter("tier2_country_cap_tpp");
         const double cap_g2g = r.parameter("tier2_country_cap_g2g_tpp");
@@ -237,7 +309,7 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
           t2.add_row({country, tier > 0 ? std::to_string(tier) : "?", format_compact_range(tpp),
                       format_compact_range({tpp.low / h100_sxm_tpp, tpp.mid / h100_sxm_tpp, tpp.high / h100_sxm_tpp}),
                       std::string(status_name(status)) + " (" + why + ")"});
-          jr["countries"].push_back({{"country", country}, {"tier", tier > 0 ? nlohmann::json(tier) : nlohmann::json(nullptr)},
+          jr["countries"].push_back({{"country", country}, {"tier", tier > 0 ? nlohmann::json(tier) : nlohmann::json("unknown")},
                                      {"tpp", {{"low", tpp.low}, {"mid", tpp.mid}, {"high", tpp.high}}},
                                      {"h100e", tpp.mid / h100_sxm_tpp}, {"status", status_name(status)}, {"reason", why},
                                      {"cap_tpp", cap}, {"cap_h100e", cap / h100_sxm_tpp}});
@@ -256,12 +328,15 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
         if (!owner_in_scope(r, o.country)) {
           continue;
         }
-        const double share = o.units.mid > 0 ? o.domestic_units.mid / o.units.mid : NAN;
+        const double share = o.units.value.mid > 0 ? o.domestic_units.value.mid / o.units.value.mid : NAN;
         const auto v = compare_to_threshold(share, line, false);
-        t.add_row({owner, format_compact_range(o.domestic_units), share_text(o.domestic_units.mid, o.units.mid),
-                   share_text(o.domestic_tpp.mid, o.tpp.mid), status_name(static_cast<verdict_status>(v.status))});
-        jr["owners"].push_back({{"owner", owner}, {"domestic_share_units", share},
-                                {"domestic_share_tpp", o.tpp.mid > 0 ? o.domestic_tpp.mid / o.tpp.mid : NAN},
+        t.add_row({owner, summed_text(o.domestic_units), share_text(o.domestic_units.value.mid, o.units.value.mid),
+                   o.tpp.incomplete ? std::string("unknown (") + join_ids(o.tpp.missing_parts) + " lack TPP)"
+                                    : share_text(o.domestic_tpp.value.mid, o.tpp.value.mid),
+                   status_name(static_cast<verdict_status>(v.status))});
+        jr["owners"].push_back({{"owner", owner}, {"domestic_share_units", share_json(o.domestic_units.value.mid, o.units.value.mid)},
+                                {"domestic_share_tpp", o.tpp.incomplete ? nlohmann::json{{"unknown", true}}
+                                                                        : share_json(o.domestic_tpp.value.mid, o.tpp.value.mid)},
                                 {"status", status_name(static_cast<verdict_status>(v.status))}, {"line", line}});
       }
       if (!json) {
@@ -273,10 +348,10 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
       const double line = r.parameter("cluster_ops_per_s_min");
       text_table t({"owner", "peak op/s (all parts)", "status if co-located"}, {false, true, false});
       for (const auto& [owner, o] : owners) {
-        const auto v = compare_to_threshold(o.peak_ops_per_s.mid, line, false);
-        t.add_row({owner, format_compact_range(o.peak_ops_per_s), status_name(static_cast<verdict_status>(v.status))});
+        const auto v = compare_to_threshold(o.peak_ops_per_s.value.mid, line, false);
+        t.add_row({owner, summed_text(o.peak_ops_per_s), status_name(static_cast<verdict_status>(v.status))});
         jr["owners"].push_back({{"owner", owner},
-                                {"peak_ops_per_s", {{"low", o.peak_ops_per_s.low}, {"mid", o.peak_ops_per_s.mid}, {"high", o.peak_ops_per_s.high}}},
+                                {"peak_ops_per_s", summed_range_json(o.peak_ops_per_s)},
                                 {"status_if_co_located", status_name(static_cast<verdict_status>(v.status))}});
       }
       if (!json) {

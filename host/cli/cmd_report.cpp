@@ -91,7 +91,8 @@ std::map<std::string, double> controlled_share(const std::vector<holding>& holdi
   double total = 0.0;
   for (auto i : idx) {
     const auto& h = holdings[i];
-    const auto v = comply_part((*in.parts)[h.part_index], in.metrics[h.part_index], *in.rules, {&r2023}, in.today);
+    const auto v = comply_part((*in.parts)[h.part_index], in.metrics[h.part_index], *in.rules, {&r2023}, in.today,
+                               compliance_subject{h.location, h.country, h.fleet + ": /entries/" + std::to_string(h.entry) + "/location"});
     units[status_name(v.front().status)] += h.units.mid;
     total += h.units.mid;
   }
@@ -341,6 +342,9 @@ void run_report(context& ctx, const report_options& opts)
     if (!json) {
       w.heading("4. Parts under the US export rules (why: `fleetcap comply --part ID`)");
       w.table(t);
+      w.note("Technical test per part: no destination or owner applied (`fleetcap comply --part ID --destination CC "
+             "--owner-hq CC`). Parts not made by a US vendor are not_applicable under US rules: not US-origin items, "
+             "foreign direct product rule not evaluated.");
     }
   }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "fleetcap/error.hpp"
@@ -262,58 +263,73 @@ void add_range(range& into, const range& r)
   into.high += r.high;
 }
 
-// Adds one entry's holdings that fall in one group (`members`, all of the same entry) to `t`:
-// for each quantity, the extremes of amount x sum_i share_i x g_i over the entry's
-// compositions, where g_i is the per-unit figure (divided by the price for a budget) of the
-// members and 0 for the entry's other parts.
-void add_cluster(capacity_totals& t, const std::vector<const holding*>& members, const std::vector<part_spec>& parts,
-                 const std::vector<part_metrics_range>& metrics, const capacity_options& o)
+// Adds one entry's holdings that fall in one group (`members`, all of the same entry) to `s`:
+// the extremes of amount x sum_i share_i x g_i over the entry's compositions, where g_i is the
+// per-unit figure (divided by the price, for a budget) of the members and 0 for the entry's
+// other parts. `figure(h)` gives a member's per-unit figure; `direct_spend` marks the capex
+// sum, where a budget's spend is its amount x share whatever the price.
+template <typename Figure>
+void add_cluster_figure(summed& s, const std::vector<const holding*>& members, const std::vector<part_spec>& parts,
+                        bool direct_spend_of_budgets, Figure figure)
 {
   const holding& first = *members.front();
   const int n = static_cast<int>(first.entry_shares.size());
   double low[max_mix_parts], high[max_mix_parts];
+  double g_low[max_mix_parts] = {}, g_mid[max_mix_parts] = {}, g_high[max_mix_parts] = {};
   for (int k = 0; k < n; ++k) {
     low[k] = first.entry_shares[static_cast<std::size_t>(k)].low;
     high[k] = first.entry_shares[static_cast<std::size_t>(k)].high;
   }
-  for (int q = 0; q < q_count; ++q) {
-    summed& s = slot(t, q);
-    double g_low[max_mix_parts] = {}, g_mid[max_mix_parts] = {}, g_high[max_mix_parts] = {};
-    for (const holding* h : members) {
-      const auto k = h->share_index;
-      const part_spec& p = parts[h->part_index];
-      // A budget's spend is its amount x share, whatever the price.
-      const bool direct_spend = q == q_capex && h->by_budget;
-      const unit_value u = direct_spend ? unit_value{range::exact(1.0), ""}
-                                        : per_unit(q, p, metrics[h->part_index], *h, o);
-      if (!u.known()) {
-        s.incomplete = true;
-        insert_sorted(s.missing_parts, p.id);
-        add_range(s.missing_units, h->units);
-        continue;
-      }
-      s.any_known = true;
-      if (!u.fallback.empty()) {
-        insert_sorted(s.fallbacks, u.fallback);
-      }
-      if (h->by_budget && !direct_spend) {
-        // Units bought = spend / price: the low end pays the high price.
-        g_low[k] = u.value.low / h->price_usd.high;
-        g_mid[k] = u.value.mid / h->price_usd.mid;
-        g_high[k] = u.value.high / h->price_usd.low;
-      } else {
-        g_low[k] = u.value.low;
-        g_mid[k] = u.value.mid;
-        g_high[k] = u.value.high;
-      }
+  for (const holding* h : members) {
+    const auto k = h->share_index;
+    const part_spec& p = parts[h->part_index];
+    const bool direct_spend = direct_spend_of_budgets && h->by_budget;
+    const unit_value u = direct_spend ? unit_value{range::exact(1.0), ""} : figure(*h);
+    if (!u.known()) {
+      s.incomplete = true;
+      insert_sorted(s.missing_parts, p.id);
+      add_range(s.missing_units, h->units);
+      continue;
     }
-    double mid = 0.0;
-    for (int k = 0; k < n; ++k) {
-      mid += first.entry_shares[static_cast<std::size_t>(k)].mid * g_mid[k];
+    s.any_known = true;
+    if (!u.fallback.empty()) {
+      insert_sorted(s.fallbacks, u.fallback);
     }
-    s.value.low += first.amount.low * composition_extreme(n, low, high, g_low, false);
-    s.value.mid += first.amount.mid * mid;
-    s.value.high += first.amount.high * composition_extreme(n, low, high, g_high, true);
+    if (h->by_budget && !direct_spend) {
+      // Units bought = spend / price: the low end pays the high price.
+      g_low[k] = u.value.low / h->price_usd.high;
+      g_mid[k] = u.value.mid / h->price_usd.mid;
+      g_high[k] = u.value.high / h->price_usd.low;
+    } else {
+      g_low[k] = u.value.low;
+      g_mid[k] = u.value.mid;
+      g_high[k] = u.value.high;
+    }
+  }
+  double mid = 0.0;
+  for (int k = 0; k < n; ++k) {
+    mid += first.entry_shares[static_cast<std::size_t>(k)].mid * g_mid[k];
+  }
+  s.value.low += first.amount.low * composition_extreme(n, low, high, g_low, false);
+  s.value.mid += first.amount.mid * mid;
+  s.value.high += first.amount.high * composition_extreme(n, low, high, g_high, true);
+}
+
+// Calls f(cluster) for each run of holdings of one entry among `members`.
+template <typename F>
+void for_each_cluster(const std::vector<holding>& holdings, const std::vector<std::size_t>& members, F f)
+{
+  std::vector<const holding*> cluster;
+  for (std::size_t i = 0; i <= members.size(); ++i) {
+    const holding* h = i < members.size() ? &holdings[members[i]] : nullptr;
+    if (!cluster.empty() &&
+        (h == nullptr || h->fleet != cluster.front()->fleet || h->entry != cluster.front()->entry)) {
+      f(cluster);
+      cluster.clear();
+    }
+    if (h != nullptr) {
+      cluster.push_back(h);
+    }
   }
 }
 
@@ -324,18 +340,12 @@ capacity_totals sum_group(const std::vector<holding>& holdings, const std::vecto
                           const capacity_options& o)
 {
   capacity_totals t;
-  std::vector<const holding*> cluster;
-  for (std::size_t i = 0; i <= members.size(); ++i) {
-    const holding* h = i < members.size() ? &holdings[members[i]] : nullptr;
-    if (!cluster.empty() &&
-        (h == nullptr || h->fleet != cluster.front()->fleet || h->entry != cluster.front()->entry)) {
-      add_cluster(t, cluster, parts, metrics, o);
-      cluster.clear();
+  for_each_cluster(holdings, members, [&](const std::vector<const holding*>& cluster) {
+    for (int q = 0; q < q_count; ++q) {
+      add_cluster_figure(slot(t, q), cluster, parts, q == q_capex,
+                         [&](const holding& h) { return per_unit(q, parts[h.part_index], metrics[h.part_index], h, o); });
     }
-    if (h != nullptr) {
-      cluster.push_back(h);
-    }
-  }
+  });
   return t;
 }
 
@@ -353,6 +363,20 @@ std::string missing_text(const summed& s, const summed& all_units)
   const double share = all_units.value.mid > 0.0 ? s.missing_units.mid / all_units.value.mid : 0.0;
   return parts + " (" + format_compact(s.missing_units.mid) + " units, " + format_number(100.0 * share, 0) +
          "% of units)";
+}
+
+summed sum_per_unit(const std::vector<holding>& holdings, const std::vector<part_spec>& parts,
+                   const std::function<range(const holding&)>& per_unit_figure)
+{
+  std::vector<std::size_t> all(holdings.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    all[i] = i;
+  }
+  summed s;
+  for_each_cluster(holdings, all, [&](const std::vector<const holding*>& cluster) {
+    add_cluster_figure(s, cluster, parts, false, [&](const holding& h) { return unit_value{per_unit_figure(h), ""}; });
+  });
+  return s;
 }
 
 std::vector<capacity_group> aggregate_capacity(const std::vector<holding>& holdings,

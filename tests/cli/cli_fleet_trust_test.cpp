@@ -80,6 +80,30 @@ TEST(cli_fleet_trust, plans_and_deliveries_are_labelled_when_added)
   EXPECT_EQ(by_status.out.find("ByteDance: sums"), std::string::npos);
 }
 
+TEST(cli_fleet_trust, comply_fleet_refuses_overlaps_and_labels_plans)
+{
+  // main: `comply --fleet` with the three built-in files merged ByteDance's 2024 purchases and
+  // 2025 plan into one 832k-unit owner with no warning, and counted the H20s twice.
+  expect_bad_input(run_fleetcap({"comply", "--fleet", "hopper-2024", "china-h20-2024", "bytedance-2025"}),
+                   "these inventories overlap");
+  const auto r = run_fleetcap({"comply", "--fleet", "hopper-2024", "bytedance-2025", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["plans_and_deliveries_added"].size(), 1u);
+  EXPECT_EQ(j["plans_and_deliveries_added"][0], "ByteDance: sums delivered (2024) and planned (2025) figures");
+  // Microsoft's peak op/s is a point: 485k units of equal parts.
+  for (const auto& rule : j["rules"]) {
+    if (rule["kind"] == "us_eo14110_2023") {
+      for (const auto& o : rule["owners"]) {
+        if (o["owner"] == "Microsoft") {
+          EXPECT_EQ(o["peak_ops_per_s"]["low"], o["peak_ops_per_s"]["high"]);
+        }
+      }
+    }
+  }
+  EXPECT_EQ(r.out.find("null"), std::string::npos);
+}
+
 TEST(cli_fleet_trust, missing_figures_are_named_never_zero)
 {
   // The Ascend 910C has no published TDP: its power is "unknown", not 0.00, and the total

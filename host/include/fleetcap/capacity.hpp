@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,12 @@ std::vector<capacity_group> aggregate_capacity(const std::vector<holding>& holdi
 /// intervals, which would widen where one entry's parts fall in several groups).
 capacity_group aggregate_total(const std::vector<holding>& holdings, const std::vector<part_spec>& parts,
                                const std::vector<part_metrics_range>& metrics, const capacity_options& options);
+
+/// @brief The interval sum over `holdings` of a per-unit figure (range::unknown() where a
+/// holding's part lacks it: the sum is then marked incomplete), with each entry's parts taken
+/// as one composition, like aggregate_capacity. A figure of exactly 0 leaves a part out.
+summed sum_per_unit(const std::vector<holding>& holdings, const std::vector<part_spec>& parts,
+                   const std::function<range(const holding&)>& per_unit_figure);
 
 /// @brief "ascend-910c (70.0k units, 11% of units)": the parts lacking a figure and their share
 /// of `all_units` (empty when complete).
