@@ -10,6 +10,7 @@
 
 #include "app.hpp"
 #include "capacity_output.hpp"
+#include "fleetcap/capex.hpp"
 #include "fleetcap/compliance.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
@@ -310,7 +311,86 @@ void run_report(context& ctx, const report_options& opts)
     }
   }
 
-  // --- 4. parts under the export rules -------------------------------------------------------
+  // --- 4. capex into compute -----------------------------------------------------------------
+  const auto capex_sets = load_capex(ctx.catalog());
+  nlohmann::json jcapex = nlohmann::json::array();
+  std::vector<std::string> capex_lines;
+  if (!capex_sets.empty()) {
+    // What each spend buys if all of its accelerator share went to one part.
+    const std::vector<std::string> buy = {"h20", "ascend-910b", "ascend-910c", "h100-sxm"};
+    std::vector<std::string> header = {"spender", "period", "capex $bn", "year earlier", "on accelerators $bn"};
+    for (const auto& id : buy) {
+      header.push_back("as " + id + ": units / H100e");
+    }
+    text_table t(header, std::vector<bool>(header.size(), true));
+    for (const auto& set : capex_sets) {
+      for (const auto& e : set.entries) {
+        const range usd = e.amount_usd();
+        std::vector<std::string> row = {e.owner, e.period, format_compact_range(usd, 1e9)};
+        nlohmann::json je = {{"set", set.id},      {"owner", e.owner}, {"country", e.country},
+                             {"period", e.period}, {"capex_usd", range_json(usd)}};
+        if (e.previous.known()) {
+          const double growth = e.amount.mid / e.previous.mid - 1.0;
+          row.push_back((growth >= 0 ? "+" : "") + format_number(100.0 * growth, 0) + "%");
+          je["growth_on_year_earlier"] = growth;
+        } else {
+          row.push_back("-");
+        }
+        if (!set.share) {
+          row.push_back("no sourced share");
+          for (std::size_t k = 0; k < buy.size(); ++k) {
+            row.push_back("-");
+          }
+          je["accelerator_usd"] = {{"unknown", true}};
+        } else {
+          const range& sh = set.share->share;
+          const range acc{usd.low * sh.low, usd.mid * sh.mid, usd.high * sh.high};
+          row.push_back(format_compact_range(acc, 1e9));
+          je["accelerator_usd"] = range_json(acc);
+          je["as_part"] = nlohmann::json::object();
+          for (const auto& id : buy) {
+            const auto it = std::find_if(in.parts->begin(), in.parts->end(), [&](const part_spec& p) { return p.id == id; });
+            if (it == in.parts->end() || !it->price_usd.known()) {
+              row.push_back(it == in.parts->end() ? "not in catalogue" : "no price");
+              je["as_part"][id] = {{"unknown", true}};
+              continue;
+            }
+            const auto hs = spend_on_part(acc, e.owner, *it, *in.parts);
+            const auto total = aggregate_total(hs, *in.parts, in.metrics, cap).totals;
+            row.push_back(format_compact(total.units.value.mid) + " / " + summed_cell(total.h100e));
+            je["as_part"][id] = {{"units", summed_json(total.units)}, {"h100e", summed_json(total.h100e)}};
+          }
+        }
+        t.add_row(row);
+        jcapex.push_back(je);
+      }
+      if (set.share) {
+        capex_lines.push_back("  " + set.id + ": accelerator share " + format_range(set.share->share, 0.01, 0) + " % [" +
+                              set.share->source + "]");
+      } else {
+        capex_lines.push_back("  " + set.id + ": no sourced accelerator share; shown, not converted");
+      }
+    }
+    j["capex"] = jcapex;
+    if (!json) {
+      w.heading("4. Capex into compute");
+      w.table(t);
+      w.note("On accelerators = capex x the set's sourced accelerator share; each part column spends all of it on "
+             "that part at its catalogue price (units at the mid; H100e mid [low-high]). Sources per set:");
+      for (const auto& l : capex_lines) {
+        out << l << "\n";
+      }
+      if (const fleet* bd = find_fleet(in.fleets, "bytedance-2025")) {
+        const auto hs = resolve_holdings({*bd}, *in.parts);
+        const auto total = aggregate_total(hs, *in.parts, in.metrics, cap).totals;
+        w.note("ByteDance's 2025 AI-chip budget (" + bd->id + ", already all accelerators): $" +
+               format_compact_range(total.capex_usd.value, 1e9) + "bn in its planned mix buys " +
+               summed_cell(total.units) + " units, " + summed_cell(total.h100e) + " H100e.");
+      }
+    }
+  }
+
+  // --- 5. parts under the export rules -------------------------------------------------------
   {
     std::vector<const rule*> columns;
     for (const char* id : {"us-3a090-2022", "us-3a090-2023", "us-h20-licence-2025", "us-cbc-2026"}) {
@@ -340,7 +420,7 @@ void run_report(context& ctx, const report_options& opts)
     }
     j["parts"] = rows;
     if (!json) {
-      w.heading("4. Parts under the US export rules (why: `fleetcap comply --part ID`)");
+      w.heading("5. Parts under the US export rules (why: `fleetcap comply --part ID`)");
       w.table(t);
       w.note("Technical test per part: no destination or owner applied (`fleetcap comply --part ID --destination CC "
              "--owner-hq CC`). Parts not made by a US vendor are not_applicable under US rules: not US-origin items, "

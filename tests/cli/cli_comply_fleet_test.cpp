@@ -280,7 +280,7 @@ TEST(cli_report, sections_in_text_markdown_and_json)
 {
   const auto text = run_cli({"report"});
   ASSERT_EQ(text.code, 0) << text.err;
-  for (const char* s : {"1. Capacity by owner", "2. A million H20s", "3. Domestic chips", "4. Parts under"}) {
+  for (const char* s : {"1. Capacity by owner", "2. A million H20s", "3. Domestic chips", "4. Capex into compute", "5. Parts under"}) {
     EXPECT_NE(text.out.find(s), std::string::npos) << s;
   }
   const auto md = run_cli({"report", "--markdown"});
