@@ -38,6 +38,8 @@ struct owner_totals {
   summed units;
   summed tpp;
   summed domestic_units;
+  summed in_country_units;  ///< located in the domestic-share rule's country
+  summed in_country_tpp;
   summed domestic_tpp;
   summed peak_ops_per_s;
   std::string country;
@@ -189,8 +191,19 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
     o.peak_ops_per_s = sum_per_unit(hs, parts, [&](const holding& h) { return peak_range(parts[h.part_index]); });
     if (domestic_rule != nullptr) {
       auto is_domestic = [&](const holding& h) { return parts[h.part_index].vendor_country == domestic_rule->domestic_country; };
-      o.domestic_units = sum_per_unit(hs, parts, [&](const holding& h) { return range::exact(is_domestic(h) ? 1.0 : 0.0); });
-      o.domestic_tpp = sum_per_unit(hs, parts, [&](const holding& h) {
+      // The guidance concerns chips bought for use in the country: holdings located elsewhere
+      // (ByteDance's overseas budget) are outside both sides of the share.
+      std::vector<holding> in_country;
+      for (const auto& h : hs) {
+        if (h.location == domestic_rule->domestic_country) {
+          in_country.push_back(h);
+        }
+      }
+      o.in_country_units = sum_per_unit(in_country, parts, [](const holding&) { return range::exact(1.0); });
+      o.in_country_tpp = sum_per_unit(in_country, parts, [&](const holding& h) { return tpp_range(metrics[h.part_index]); });
+      o.domestic_units =
+          sum_per_unit(in_country, parts, [&](const holding& h) { return range::exact(is_domestic(h) ? 1.0 : 0.0); });
+      o.domestic_tpp = sum_per_unit(in_country, parts, [&](const holding& h) {
         return is_domestic(h) ? tpp_range(metrics[h.part_index]) : range::exact(0.0);
       });
     }
@@ -325,23 +338,23 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
       text_table t({"owner", "domestic units", "domestic share (units)", "domestic share (TPP)", "status"},
                    {false, true, true, true, false});
       for (const auto& [owner, o] : owners) {
-        if (!owner_in_scope(r, o.country)) {
+        if (!owner_in_scope(r, o.country) || !o.in_country_units.any_known) {
           continue;
         }
-        const double share = o.units.value.mid > 0 ? o.domestic_units.value.mid / o.units.value.mid : NAN;
+        const double share = o.in_country_units.value.mid > 0 ? o.domestic_units.value.mid / o.in_country_units.value.mid : NAN;
         const auto v = compare_to_threshold(share, line, false);
-        t.add_row({owner, summed_text(o.domestic_units), share_text(o.domestic_units.value.mid, o.units.value.mid),
-                   o.tpp.incomplete ? std::string("unknown (") + join_ids(o.tpp.missing_parts) + " lack TPP)"
-                                    : share_text(o.domestic_tpp.value.mid, o.tpp.value.mid),
+        t.add_row({owner, summed_text(o.domestic_units), share_text(o.domestic_units.value.mid, o.in_country_units.value.mid),
+                   o.in_country_tpp.incomplete ? std::string("unknown (") + join_ids(o.in_country_tpp.missing_parts) + " lack TPP)"
+                                    : share_text(o.domestic_tpp.value.mid, o.in_country_tpp.value.mid),
                    status_name(static_cast<verdict_status>(v.status))});
-        jr["owners"].push_back({{"owner", owner}, {"domestic_share_units", share_json(o.domestic_units.value.mid, o.units.value.mid)},
-                                {"domestic_share_tpp", o.tpp.incomplete ? nlohmann::json{{"unknown", true}}
-                                                                        : share_json(o.domestic_tpp.value.mid, o.tpp.value.mid)},
+        jr["owners"].push_back({{"owner", owner}, {"domestic_share_units", share_json(o.domestic_units.value.mid, o.in_country_units.value.mid)},
+                                {"domestic_share_tpp", o.in_country_tpp.incomplete ? nlohmann::json{{"unknown", true}}
+                                                                        : share_json(o.domestic_tpp.value.mid, o.in_country_tpp.value.mid)},
                                 {"status", status_name(static_cast<verdict_status>(v.status))}, {"line", line}});
       }
       if (!json) {
         out << "\n" << heading << ": at least " << format_number(100 * line, 0) << "% of chips from "
-            << r.domestic_country << " suppliers (share of units, mid)\n";
+            << r.domestic_country << " suppliers (share of units, mid; holdings located in " << r.domestic_country << ")\n";
         t.print(out);
       }
     } else if (r.kind == "us_eo14110_2023") {
