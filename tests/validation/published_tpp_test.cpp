@@ -36,6 +36,9 @@ const published_figure published[] = {
     {"a800-sxm4-80gb", 4992, 1, NAN, 0, "[LEAD]"},
     // [LEAD]: B200 "~36,000".
     {"b200", 36000, 1, NAN, 0, "[LEAD]"},
+    // Huawei's CloudMatrix384 paper (arXiv 2506.12708): 752 TFLOPS dense BF16/FP16 per 910C,
+    // so TPP 752 x 16 = 12,032 (issue 9).
+    {"ascend-910c", 12032, 1, NAN, 0, "arXiv 2506.12708"},
 };
 
 TEST(published_tpp, catalogue_reproduces_published_figures)
