@@ -92,8 +92,9 @@ std::map<std::string, double> controlled_share(const std::vector<holding>& holdi
   double total = 0.0;
   for (auto i : idx) {
     const auto& h = holdings[i];
-    const auto v = comply_part((*in.parts)[h.part_index], in.metrics[h.part_index], *in.rules, {&r2023}, in.today,
-                               compliance_subject{h.location, h.country, h.fleet + ": /entries/" + std::to_string(h.entry) + "/location"});
+    // The classification of the item (the technical test), not the licence requirement, which
+    // depends on destination and owner (`comply --fleet` applies those).
+    const auto v = comply_part((*in.parts)[h.part_index], in.metrics[h.part_index], *in.rules, {&r2023}, in.today);
     units[status_name(v.front().status)] += h.units.mid;
     total += h.units.mid;
   }
@@ -179,7 +180,8 @@ void run_report(context& ctx, const report_options& opts)
       print_capacity_notes(out, hopper_view);
       w.note("Training days: FLOP / (owner's BF16 dense peak x " + format_number(100 * opts.mfu, 0) +
              "% MFU), the whole 2024 purchase as one cluster (an upper bound on speed). 3A090.a: share of units "
-             "controlled under the 2023 rule (the rest are H20s).");
+             "that are 3A090.a items under the 2023 rule (the rest are H20s): the item's classification; a licence is "
+             "needed only for the rule's destinations and owners (`fleetcap comply --fleet hopper-2024`).");
     }
   }
 

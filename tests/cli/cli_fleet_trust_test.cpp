@@ -104,6 +104,27 @@ TEST(cli_fleet_trust, comply_fleet_refuses_overlaps_and_labels_plans)
   EXPECT_EQ(r.out.find("null"), std::string::npos);
 }
 
+TEST(cli_fleet_trust, report_turns_the_seed_capex_into_compute)
+{
+  // FT, 26 Aug 2024: Alibaba + Tencent + Baidu Rmb50bn ($7bn) in H1 2024, from Rmb23bn.
+  const auto r = run_fleetcap({"report"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto row = line_of(r.out, "           Alibaba + Tencent + Baidu");
+  EXPECT_NE(row.find("7.00"), std::string::npos) << row;
+  EXPECT_NE(row.find("+117%"), std::string::npos) << row;
+  const auto j = nlohmann::json::parse(run_fleetcap({"report", "--json"}).out);
+  ASSERT_TRUE(j.contains("capex"));
+  for (const auto& e : j["capex"]) {
+    if (e["owner"] == "Alphabet + Amazon + Meta + Microsoft") {
+      EXPECT_EQ(e["capex_usd"]["mid"], 106e9);
+      // A third on accelerators at the mid (Dell'Oro), bought as H100s at $25-40k.
+      EXPECT_NEAR(e["as_part"]["h100-sxm"]["units"]["mid"].get<double>(), 106e9 * 0.33 / 32500, 1);
+      EXPECT_EQ(e["as_part"]["ascend-910b"]["unknown"], true);  // no price: never a zero
+    }
+  }
+  EXPECT_EQ(run_fleetcap({"report", "--json"}).out.find("null"), std::string::npos);
+}
+
 TEST(cli_fleet_trust, missing_figures_are_named_never_zero)
 {
   // The Ascend 910C has no published TDP: its power is "unknown", not 0.00, and the total
