@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "app.hpp"
+#include "capacity_output.hpp"
 #include "fleetcap/capacity.hpp"
 #include "fleetcap/compliance.hpp"
 #include "fleetcap/error.hpp"
@@ -58,23 +59,6 @@ range peak_range(const part_spec& p)
 range tpp_range(const part_metrics_range& m)
 {
   return m.mid.tpp_format < 0 ? range::unknown() : range{m.low.tpp, m.mid.tpp, m.high.tpp};
-}
-
-// "1.2M", "1.2M+" (some parts lack the figure) or "unknown".
-std::string summed_text(const summed& s)
-{
-  return unknown_value(s) ? std::string("unknown") : format_compact_range(s.value) + (s.incomplete ? "+" : "");
-}
-
-nlohmann::json summed_range_json(const summed& s)
-{
-  nlohmann::json j = unknown_value(s) ? nlohmann::json{{"unknown", true}}
-                                      : nlohmann::json{{"low", s.value.low}, {"mid", s.value.mid}, {"high", s.value.high}};
-  j["incomplete"] = s.incomplete;
-  if (s.incomplete) {
-    j["missing_parts"] = s.missing_parts;
-  }
-  return j;
 }
 
 // A share of two mids, or "unknown" (never NaN or null).
@@ -343,7 +327,7 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
         }
         const double share = o.in_country_units.value.mid > 0 ? o.domestic_units.value.mid / o.in_country_units.value.mid : NAN;
         const auto v = compare_to_threshold(share, line, false);
-        t.add_row({owner, summed_text(o.domestic_units), share_text(o.domestic_units.value.mid, o.in_country_units.value.mid),
+        t.add_row({owner, summed_cell(o.domestic_units), share_text(o.domestic_units.value.mid, o.in_country_units.value.mid),
                    o.in_country_tpp.incomplete ? std::string("unknown (") + join_ids(o.in_country_tpp.missing_parts) + " lack TPP)"
                                     : share_text(o.domestic_tpp.value.mid, o.in_country_tpp.value.mid),
                    status_name(static_cast<verdict_status>(v.status))});
@@ -362,9 +346,9 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
       text_table t({"owner", "peak op/s (all parts)", "status if co-located"}, {false, true, false});
       for (const auto& [owner, o] : owners) {
         const auto v = compare_to_threshold(o.peak_ops_per_s.value.mid, line, false);
-        t.add_row({owner, summed_text(o.peak_ops_per_s), status_name(static_cast<verdict_status>(v.status))});
+        t.add_row({owner, summed_cell(o.peak_ops_per_s), status_name(static_cast<verdict_status>(v.status))});
         jr["owners"].push_back({{"owner", owner},
-                                {"peak_ops_per_s", summed_range_json(o.peak_ops_per_s)},
+                                {"peak_ops_per_s", summed_json(o.peak_ops_per_s)},
                                 {"status_if_co_located", status_name(static_cast<verdict_status>(v.status))}});
       }
       if (!json) {

@@ -9,29 +9,16 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "cli_run.hpp"
 #include "fleetcap/backend.hpp"
 #include "test_util.hpp"
 
 namespace fleetcap {
 namespace {
 
-struct cli_result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using cli_result = test::cli_output;
 
-cli_result run_cli(std::vector<std::string> args)
-{
-  args.insert(args.begin(), "fleetcap");
-  std::vector<char*> argv;
-  for (auto& a : args) {
-    argv.push_back(a.data());
-  }
-  std::ostringstream out, err;
-  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+cli_result run_cli(std::vector<std::string> args) { return test::run_fleetcap(std::move(args)); }
 
 // One "fleetcap: error: ..." line, exit 2, nothing on stdout.
 void expect_input_error(const cli_result& r, const std::string& fragment)

@@ -7,6 +7,7 @@
 #include "fleetcap/capacity.hpp"
 #include "fleetcap/fleet.hpp"
 #include "fleetcap/installed_base.hpp"
+#include "builtin_fleets_fixture.hpp"
 #include "test_util.hpp"
 
 namespace fleetcap {
@@ -14,29 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-class fleet_overlap_test : public ::testing::Test {
+class fleet_overlap_test : public test::builtin_fleets {
  protected:
-  static void SetUpTestSuite()
-  {
-    parts = new std::vector<part_spec>(load_specs(*builtin_catalog()));
-    metrics = new std::vector<part_metrics_range>(evaluate_parts(backend_kind::cpu, *parts));
-    fleets = new std::vector<fleet>(load_fleets(*builtin_catalog(), *parts));
-  }
-  static void TearDownTestSuite()
-  {
-    delete parts;
-    delete metrics;
-    delete fleets;
-  }
-  static const fleet& builtin(const std::string& id)
-  {
-    for (const auto& f : *fleets) {
-      if (f.id == id) {
-        return f;
-      }
-    }
-    throw std::runtime_error("no built-in fleet " + id);
-  }
   // A copy of china-h20-2024's declaration, with one field changed.
   static json declaring_file(const json& overlap)
   {
@@ -71,14 +51,7 @@ class fleet_overlap_test : public ::testing::Test {
       check_overlaps({f}, *fleets);
     });
   }
-  static std::vector<part_spec>* parts;
-  static std::vector<part_metrics_range>* metrics;
-  static std::vector<fleet>* fleets;
 };
-
-std::vector<part_spec>* fleet_overlap_test::parts = nullptr;
-std::vector<part_metrics_range>* fleet_overlap_test::metrics = nullptr;
-std::vector<fleet>* fleet_overlap_test::fleets = nullptr;
 
 TEST_F(fleet_overlap_test, overlapping_inventories_are_refused_with_the_declaration)
 {

@@ -10,34 +10,14 @@
 
 #include "fleetcap/capacity.hpp"
 #include "fleetcap/fleet.hpp"
+#include "builtin_fleets_fixture.hpp"
 #include "test_util.hpp"
 
 namespace fleetcap {
 namespace {
 
-class fleet_uncertainty : public ::testing::Test {
+class fleet_uncertainty : public test::builtin_fleets {
  protected:
-  static void SetUpTestSuite()
-  {
-    parts = new std::vector<part_spec>(load_specs(*builtin_catalog()));
-    metrics = new std::vector<part_metrics_range>(evaluate_parts(backend_kind::cpu, *parts));
-    fleets = new std::vector<fleet>(load_fleets(*builtin_catalog(), *parts));
-  }
-  static void TearDownTestSuite()
-  {
-    delete parts;
-    delete metrics;
-    delete fleets;
-  }
-  static const fleet& builtin(const std::string& id)
-  {
-    for (const auto& f : *fleets) {
-      if (f.id == id) {
-        return f;
-      }
-    }
-    throw std::runtime_error("no built-in fleet " + id);
-  }
   static const capacity_group& group(const std::vector<capacity_group>& gs, const std::string& key)
   {
     for (const auto& g : gs) {
@@ -47,14 +27,7 @@ class fleet_uncertainty : public ::testing::Test {
     }
     throw std::runtime_error("no group " + key);
   }
-  static std::vector<part_spec>* parts;
-  static std::vector<part_metrics_range>* metrics;
-  static std::vector<fleet>* fleets;
 };
-
-std::vector<part_spec>* fleet_uncertainty::parts = nullptr;
-std::vector<part_metrics_range>* fleet_uncertainty::metrics = nullptr;
-std::vector<fleet>* fleet_uncertainty::fleets = nullptr;
 
 TEST_F(fleet_uncertainty, microsofts_485k_hopper_stay_a_point_count)
 {
