@@ -108,7 +108,8 @@ TEST_F(fleet_uncertainty, monte_carlo_stays_inside_the_interval_and_medians_agre
   // sits up to 5 % below the product of the mids on bytedance-2025 (whose overseas budget has
   // its mid at its high, 3.4-6.8-6.8 bn). Grouped by part, a part's units are summed over
   // owners whose shares are right-skewed (H800 0.01-0.05-0.2), and the median of the sum is up
-  // to 9 % above the sum of the mids (hopper-2024, h800-sxm); only containment is asserted there.
+  // to 8 % above the sum of the mids (hopper-2024, h800-sxm; 10 % for bytedance-2025 ascend-910b);
+  // only containment is asserted there.
   const mc_metric all[] = {mc_metric::units, mc_metric::h100e, mc_metric::bf16_flop_per_s,
                            mc_metric::tpp,   mc_metric::facility_watts, mc_metric::capex_usd};
   for (const auto& f : *fleets) {
