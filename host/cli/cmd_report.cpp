@@ -320,7 +320,7 @@ void run_report(context& ctx, const report_options& opts)
   if (!capex_sets.empty()) {
     // What each spend buys if all of its accelerator share went to one part.
     const std::vector<std::string> buy = {"h20", "ascend-910b", "ascend-910c", "h100-sxm"};
-    std::vector<std::string> header = {"spender", "period", "capex $bn", "year earlier", "on accelerators $bn"};
+    std::vector<std::string> header = {"spender (measure)", "period", "amount $bn", "year earlier", "on accelerators $bn"};
     for (const auto& id : buy) {
       header.push_back("as " + id + ": units / H100e");
     }
@@ -328,9 +328,13 @@ void run_report(context& ctx, const report_options& opts)
     for (const auto& set : capex_sets) {
       for (const auto& e : set.entries) {
         const range usd = e.amount_usd();
-        std::vector<std::string> row = {e.owner, e.period, format_compact_range(usd, 1e9)};
+        const std::string spender = e.measure.empty() ? e.owner : e.owner + " (" + e.measure + ")";
+        std::vector<std::string> row = {spender, e.period, format_compact_range(usd, 1e9)};
         nlohmann::json je = {{"set", set.id},      {"owner", e.owner}, {"country", e.country},
                              {"period", e.period}, {"capex_usd", range_json(usd)}};
+        if (!e.measure.empty()) {
+          je["measure"] = e.measure;
+        }
         if (e.previous.known()) {
           const double growth = e.amount.mid / e.previous.mid - 1.0;
           row.push_back((growth >= 0 ? "+" : "") + format_number(100.0 * growth, 0) + "%");

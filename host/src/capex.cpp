@@ -49,12 +49,15 @@ capex_entry parse_entry(const nlohmann::json& j, const std::string& file, const 
 {
   const detail::json_object_reader r(j, file, pointer);
   r.allow_only({"owner", "country", "period", "amount", "currency", "usd_per_unit", "exchange_rate_source", "previous",
-                "source", "notes"});
+                "source", "notes", "measure"});
   capex_entry e;
   e.pointer = pointer;
   e.owner = r.required_string("owner");
   e.country = country_code(r, "country");
   e.period = r.required_string("period");
+  if (j.contains("measure")) {
+    e.measure = r.required_string("measure");
+  }
   if (!valid_period(e.period)) {
     r.fail("period", "expected YYYY, YYYY-H1/H2 or YYYY-Q1..Q4, got \"" + e.period.substr(0, 40) + "\"");
   }

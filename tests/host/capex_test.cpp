@@ -55,6 +55,17 @@ TEST(capex, seed_figures_load_and_convert)
     }
   }
   EXPECT_TRUE(seen);
+  // Two ByteDance figures for 2025 that are not the same thing: the FT's AI-chip budget and
+  // Reuters' total capex. Each names its measure so the report can tell them apart.
+  std::vector<std::string> bytedance;
+  for (const auto& s : sets) {
+    for (const auto& e : s.entries) {
+      if (e.owner == "ByteDance") {
+        bytedance.push_back(e.measure);
+      }
+    }
+  }
+  EXPECT_EQ(bytedance, (std::vector<std::string>{"AI-chip budget", "capex"}));
 }
 
 TEST(capex, spend_buys_units_through_the_price)
@@ -115,6 +126,9 @@ TEST(capex, bad_input)
   j = valid();
   j["entries"][0]["country"] = "China";
   EXPECT_NE(reject(j).find("/entries/0/country: expected an ISO 3166-1 alpha-2 code"), std::string::npos);
+  j = valid();
+  j["entries"][0]["measure"] = 5;
+  EXPECT_NE(reject(j).find("/entries/0/measure: expected a string"), std::string::npos);
   j = valid();
   j["entries"][0]["budget"] = 1;
   EXPECT_NE(reject(j).find("/entries/0"), std::string::npos);

@@ -17,6 +17,7 @@ struct capex_entry {
   std::string owner;
   std::string country;
   std::string period;  ///< "2024", "2024-H1", "2024-Q3"
+  std::string measure;  ///< what the amount is ("AI-chip budget", "capex"); empty when not given
   range amount;        ///< in `currency` units
   std::string currency;
   range usd_per_unit;  ///< exactly 1 for USD
