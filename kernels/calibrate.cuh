@@ -19,19 +19,29 @@ FC_HD inline double grid_axis_value(const calibration_grid& g, int axis, std::ui
   return g.low[axis] + (g.high[axis] - g.low[axis]) * static_cast<double>(i) / static_cast<double>(g.count[axis] - 1);
 }
 
+FC_HD inline std::uint64_t calibration_points(const calibration_grid& g)
+{
+  std::uint64_t n = 1;
+  for (int a = 0; a < calibration_axes; ++a) {
+    n *= g.count[a];
+  }
+  return n;
+}
+
 FC_HD inline system_figures grid_point(const calibration_grid& g, const system_figures& base, std::uint64_t index)
 {
   std::uint64_t rest = index;
-  std::uint64_t digit[4];
-  for (int a = 3; a >= 0; --a) {
+  std::uint64_t digit[calibration_axes];
+  for (int a = calibration_axes - 1; a >= 0; --a) {
     digit[a] = rest % g.count[a];
     rest /= g.count[a];
   }
   system_figures s = base;
   s.matmul_max = grid_axis_value(g, 0, digit[0]);
   s.matmul_half_size = grid_axis_value(g, 1, digit[1]);
-  s.collective = grid_axis_value(g, 2, digit[2]);
-  s.dp_overlap = grid_axis_value(g, 3, digit[3]);
+  s.scale_up_collective = grid_axis_value(g, 2, digit[2]);
+  s.scale_out_collective = grid_axis_value(g, 3, digit[3]);
+  s.dp_overlap = grid_axis_value(g, 4, digit[4]);
   return s;
 }
 

@@ -10,7 +10,7 @@ namespace fleetcap::cpu_backend {
 calibration_best calibrate_grid(const calibration_run* runs, int run_count, int skip, const calibration_grid& grid,
                                 const system_figures& base)
 {
-  const std::uint64_t points = grid.count[0] * grid.count[1] * grid.count[2] * grid.count[3];
+  const std::uint64_t points = calibration_points(grid);
   return calibrate_on_device(runs, run_count, skip, grid, base, points);
 }
 

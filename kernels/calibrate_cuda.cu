@@ -11,7 +11,7 @@ namespace fleetcap::cuda_backend {
 calibration_best calibrate_grid(const calibration_run* runs, int run_count, int skip, const calibration_grid& grid,
                                 const system_figures& base)
 {
-  const std::uint64_t points = grid.count[0] * grid.count[1] * grid.count[2] * grid.count[3];
+  const std::uint64_t points = calibration_points(grid);
   device_buffer<calibration_run> d_runs(runs, static_cast<std::size_t>(run_count));
   try {
     return calibrate_on_device(d_runs.data(), run_count, skip, grid, base, points);

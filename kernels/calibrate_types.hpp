@@ -14,12 +14,14 @@ struct calibration_run {
   double measured_step_seconds;        // 0 if FLOP/s given
 };
 
-// Four linear axes: matmul_max, matmul_half_size, collective, dp_overlap. Point i decodes in
-// mixed radix with matmul_max varying slowest.
+// Five linear axes: matmul_max, matmul_half_size, scale_up_collective, scale_out_collective,
+// dp_overlap. Point i decodes in mixed radix with matmul_max varying slowest.
+inline constexpr int calibration_axes = 5;
+
 struct calibration_grid {
-  double low[4];
-  double high[4];
-  std::uint64_t count[4];
+  double low[calibration_axes];
+  double high[calibration_axes];
+  std::uint64_t count[calibration_axes];
 };
 
 struct calibration_best {

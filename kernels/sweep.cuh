@@ -83,9 +83,12 @@ FC_HD inline void evaluate_training_point(const sweep_config& c, const double* x
   m[7] = x[2] * part.tdp_watts * seconds * (1.0 / 3.6e9);
 }
 
+
 // Layout search. Inputs: 0 tp, 1 pp, 2 micro-batch, 3 interleave, 4 recompute, 5 sequence
-// parallel, 6 ZeRO stage, 7 chips, 8 global batch. Metrics: 0 step seconds, 1 MFU, 2 memory
-// bytes per device, 3 usable (a valid layout that fits memory), 4 valid layout.
+// parallel, 6 ZeRO stage, 7 chips, 8 global batch, 9 batch policy (0: the global batch must
+// divide exactly; 1: round it down to a multiple of micro-batch x dp, as Calculon does).
+// Metrics: 0 step seconds, 1 MFU, 2 memory bytes per device, 3 usable (a valid layout that fits
+// memory), 4 valid layout, 5 samples per second, 6 the global batch used, 7 layout_reason.
 FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, double* m)
 {
   parallel_layout l{};
@@ -96,20 +99,33 @@ FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, 
   l.recompute = static_cast<int>(x[4]);
   l.sequence_parallel = static_cast<int>(x[5]);
   l.zero = static_cast<int>(x[6]);
-  l.global_batch = x[8];
   const double chips = x[7];
   l.dp = chips / (l.tp * l.pp);
+  const double per_step = l.micro_batch * l.dp;
+  l.global_batch = x[9] != 0.0 ? floor(x[8] / per_step) * per_step : x[8];
   const transformer_shape& s = c.shape;
-  // The same constraints as check_layout, as a flag instead of an error.
-  const bool valid = l.dp >= 1.0 && l.dp == floor(l.dp) && fmod(s.heads, l.tp) == 0.0 &&
-                     fmod(s.layers, l.pp * l.interleave) == 0.0 && fmod(l.global_batch, l.micro_batch * l.dp) == 0.0 &&
-                     (l.interleave == 1.0 || l.pp > 1.0) && (l.sequence_parallel == 0 || l.tp > 1.0);
-  if (!valid) {
-    m[0] = 0.0;
-    m[1] = 0.0;
-    m[2] = 0.0;
-    m[3] = 0.0;
-    m[4] = 0.0;
+  // The same constraints as check_layout, as a reason code instead of an error.
+  layout_reason why = layout_reason::usable;
+  if (!(l.dp >= 1.0 && l.dp == floor(l.dp))) {
+    why = layout_reason::chips_not_divisible;
+  } else if (fmod(s.heads, l.tp) != 0.0) {
+    why = layout_reason::heads_not_divisible;
+  } else if (fmod(s.layers, l.pp * l.interleave) != 0.0) {
+    why = layout_reason::layers_not_divisible;
+  } else if (l.global_batch < per_step || fmod(l.global_batch, per_step) != 0.0) {
+    why = layout_reason::batch_not_divisible;
+  } else if (!(l.interleave == 1.0 || l.pp > 1.0)) {
+    why = layout_reason::interleave_needs_pp;
+  } else if (!(l.sequence_parallel == 0 || l.tp > 1.0)) {
+    why = layout_reason::sp_needs_tp;
+  } else if (l.zero >= 2 && l.pp > 1.0) {
+    why = layout_reason::zero_with_pp;
+  }
+  for (int k = 0; k < 7; ++k) {
+    m[k] = 0.0;
+  }
+  if (why != layout_reason::usable) {
+    m[7] = static_cast<double>(static_cast<int>(why));
     return;
   }
   const step_estimate e = estimate_step(s, l, c.system);
@@ -118,6 +134,9 @@ FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, 
   m[2] = e.memory.total;
   m[3] = e.fits ? 1.0 : 0.0;
   m[4] = 1.0;
+  m[5] = l.global_batch / e.step_seconds;
+  m[6] = l.global_batch;
+  m[7] = e.fits ? 0.0 : static_cast<double>(static_cast<int>(layout_reason::out_of_memory));
 }
 
 // Compliance design space of hypothetical parts under the 2023 rule, thresholds as inputs.

@@ -99,4 +99,18 @@ struct sweep_accumulator {
   std::uint64_t histogram[sweep_max_bins];
 };
 
+// Why a layout is not usable, in the order the checks run (metric 7 of the layout evaluator).
+enum class layout_reason : int {
+  usable = 0,
+  chips_not_divisible = 1,   // tp x pp does not divide the chips
+  heads_not_divisible = 2,   // tp does not divide the attention heads
+  layers_not_divisible = 3,  // pp x interleave does not divide the layers
+  batch_not_divisible = 4,   // micro-batch x dp does not divide the global batch (or exceeds it)
+  interleave_needs_pp = 5,
+  sp_needs_tp = 6,
+  zero_with_pp = 7,          // ZeRO 2/3 with pipeline parallelism (DeepSpeed does not support it)
+  out_of_memory = 8,
+};
+inline constexpr int layout_reason_count = 9;
+
 }  // namespace fleetcap

@@ -35,15 +35,18 @@ struct parallel_layout {
 
 // What the step-time model needs of the hardware, per chip.
 struct system_figures {
-  double peak_flop_per_s;              // dense peak at the training precision
-  double memory_bytes;                 // HBM per chip
-  double scale_up_bytes_per_s;         // one direction, per chip, inside a scale-up domain
-  double scale_out_bytes_per_s;        // one direction, per chip, across domains
-  double chips_per_node;               // scale-up domain size
-  double matmul_max;                   // efficiency parameters (calibrated)
+  double peak_flop_per_s;               // dense peak at the training precision
+  double memory_bytes;                  // HBM per chip
+  double memory_bandwidth_bytes_per_s;  // HBM per chip (the elementwise and optimizer terms)
+  double scale_up_bytes_per_s;          // one direction, per chip, inside a scale-up domain
+  double scale_out_bytes_per_s;         // one direction, per chip, across domains
+  double chips_per_node;                // scale-up domain size
+  double matmul_max;                    // efficiency parameters (calibrated)
   double matmul_half_size;
-  double collective;
-  double dp_overlap;
+  double scale_up_collective;           // fraction of the scale-up link a collective reaches
+  double scale_out_collective;          // fraction of the scale-out link a collective reaches
+  double dp_overlap;                    // fraction of the overlap window data-parallel traffic hides in
+  double elementwise;                   // fraction of HBM bandwidth memory-bound kernels reach (not fitted)
 };
 
 struct memory_breakdown {
@@ -52,15 +55,18 @@ struct memory_breakdown {
   double optimizer;
   double activations;
   double total;
+  double embedding_state;  // the part of weights + gradients + optimizer that is embedding/LM head
 };
 
 struct step_estimate {
   double step_seconds;
-  double compute_seconds;
+  double compute_seconds;      // matmuls of the slowest pipeline stage
+  double elementwise_seconds;  // memory-bound layer work (layer norms, dropout, softmax, GELU, residuals)
   double tp_seconds;
   double pp_bubble_seconds;
   double pp_p2p_seconds;
-  double dp_seconds;  // exposed (not overlapped) part
+  double dp_seconds;           // exposed (not overlapped) part of the data-parallel / ZeRO traffic
+  double optimizer_seconds;    // the Adam update, memory-bound
   double model_flop_per_step;
   double hardware_flop_per_step;
   double mfu;

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -53,18 +54,41 @@ void write_atomically(const std::string& path, const std::string& text)
   }
 }
 
+std::string stem(const std::string& path)
+{
+  return std::filesystem::path(path).stem().string();
+}
+
+std::string percent(double x) { return format_number(100 * x, 2) + "%"; }
+
 void run_calibrate(context& ctx, const calibrate_options& o)
 {
   const auto set = load_run_set(o.runs, ctx.catalog());
   const auto& parts = ctx.parts();
-  const auto systems = load_systems(ctx.catalog(), parts);
-  const auto& system = find_system(systems, o.system.empty() ? set.system : o.system);
+  const auto& system = load_system_argument(ctx.catalog(), parts, o.system.empty() ? set.system : o.system);
   const auto& part = find_part(parts, system.part);
   const auto backend = ctx.backend();
   const auto grid = default_calibration_grid();
   const auto r = calibrate(backend, set, system, part, parse_precision(o.precision), grid);
+  const double loo = mean(r.held_out_errors);
+  const double lomo = mean(r.held_out_model_errors);
+  const double lomo_max =
+      r.held_out_model_errors.empty() ? NAN : *std::max_element(r.held_out_model_errors.begin(), r.held_out_model_errors.end());
 
-  nlohmann::json fitted = {{"id", system.id + "-calibrated"},
+  // The file --out writes is a system file as it stands: its id is the file's own name.
+  const std::string id = o.out.empty() ? system.id + "-calibrated" : stem(o.out);
+  std::string summary = "Fitted by fleetcap calibrate on " + set.id + " (" + std::to_string(set.runs.size()) +
+                        " runs): in-sample mean " + percent(r.fit_mean_error) + ", max " + percent(r.fit_max_error);
+  if (!r.held_out_errors.empty()) {
+    summary += "; leave-one-out mean " + percent(loo);
+  }
+  if (!r.held_out_model_errors.empty()) {
+    summary += "; leave-one-model-out mean " + percent(lomo) + ", max " + percent(lomo_max);
+  }
+  summary += ". The in-sample figures are not a validation.";
+  nlohmann::json notes = system.notes;
+  notes.push_back(summary);
+  nlohmann::json fitted = {{"id", id},
                            {"name", system.name + " (calibrated on " + set.id + ")"},
                            {"part", system.part},
                            {"chips_per_node", system.chips_per_node},
@@ -74,11 +98,11 @@ void run_calibrate(context& ctx, const calibrate_options& o)
                            {"scale_out_gbps_per_chip", system.scale_out_bytes_per_s / 1e9},
                            {"efficiency", {{"matmul_max", r.fitted.matmul_max},
                                            {"matmul_half_size", r.fitted.matmul_half_size},
-                                           {"collective", r.fitted.collective},
-                                           {"dp_overlap", r.fitted.dp_overlap}}},
-                           {"notes", {"Fitted by fleetcap calibrate on " + set.origin + ": mean error " +
-                                      format_number(100 * r.fit_mean_error, 2) + "%, leave-one-out mean " +
-                                      format_number(100 * mean(r.held_out_errors), 2) + "%."}},
+                                           {"scale_up_collective", r.fitted.scale_up_collective},
+                                           {"scale_out_collective", r.fitted.scale_out_collective},
+                                           {"dp_overlap", r.fitted.dp_overlap},
+                                           {"elementwise", r.fitted.elementwise}}},
+                           {"notes", notes},
                            {"sources", system.sources}};
   for (const auto& s : set.sources) {
     fitted["sources"].push_back(s);
@@ -87,39 +111,67 @@ void run_calibrate(context& ctx, const calibrate_options& o)
     write_atomically(o.out, fitted.dump(2) + "\n");
   }
   auto& out = ctx.out();
+  const auto or_null = [](const std::vector<double>& v, std::size_t i) {
+    return i < v.size() ? nlohmann::json(v[i]) : nlohmann::json(nullptr);
+  };
   if (ctx.options().json) {
     nlohmann::json runs = nlohmann::json::array();
     for (std::size_t i = 0; i < set.runs.size(); ++i) {
-      runs.push_back({{"name", set.runs[i].name},
-                      {"measured_tflops_per_gpu", set.runs[i].tflops_per_gpu / 1e12},
-                      {"predicted_tflops_per_gpu", r.predicted_tflops_per_gpu[i]},
-                      {"error", r.run_errors[i]},
-                      {"held_out_error", i < r.held_out_errors.size() ? nlohmann::json(r.held_out_errors[i]) : nlohmann::json(nullptr)}});
+      nlohmann::json row = {{"name", set.runs[i].name},
+                            {"predicted_tflops_per_gpu", r.predicted_tflops_per_gpu[i]},
+                            {"predicted_step_seconds", r.predicted_step_seconds[i]},
+                            {"error", r.run_errors[i]},
+                            {"held_out_error", or_null(r.held_out_errors, i)},
+                            {"held_out_model_error", or_null(r.held_out_model_errors, i)}};
+      if (set.runs[i].tflops_per_gpu > 0) {
+        row["measured_tflops_per_gpu"] = set.runs[i].tflops_per_gpu / 1e12;
+      } else {
+        row["measured_step_seconds"] = set.runs[i].step_seconds;
+      }
+      runs.push_back(row);
     }
-    out << nlohmann::json{{"system", fitted}, {"fit_mean_error", r.fit_mean_error}, {"fit_max_error", r.fit_max_error},
-                          {"held_out_mean_error", mean(r.held_out_errors)}, {"grid_points", r.grid_points},
-                          {"backend", backend_name(backend)}, {"runs", runs}}
-                .dump(2)
-        << "\n";
+    nlohmann::json j = {{"system", fitted},     {"fit_mean_error", r.fit_mean_error}, {"fit_max_error", r.fit_max_error},
+                        {"grid_points", r.grid_points}, {"backend", backend_name(backend)}, {"runs", runs}};
+    if (!r.held_out_errors.empty()) {
+      j["held_out_mean_error"] = loo;
+    }
+    if (!r.held_out_model_errors.empty()) {
+      j["held_out_model_mean_error"] = lomo;
+      j["held_out_model_max_error"] = lomo_max;
+    }
+    out << j.dump(2) << "\n";
     return;
   }
   out << "Calibrated " << system.id << " on " << set.runs.size() << " runs (" << set.origin << "), "
       << r.grid_points << " grid points, " << backend_name(backend) << " backend\n";
   out << "matmul_max " << format_number(r.fitted.matmul_max, 3) << ", matmul_half_size "
-      << format_number(r.fitted.matmul_half_size, 0) << ", collective " << format_number(r.fitted.collective, 2)
-      << ", dp_overlap " << format_number(r.fitted.dp_overlap, 2) << "\n\n";
-  text_table t({"run", "measured TFLOP/s/GPU", "predicted", "error", "held out"}, {false, true, true, true, true});
+      << format_number(r.fitted.matmul_half_size, 0) << ", scale-up collective "
+      << format_number(r.fitted.scale_up_collective, 2) << ", scale-out collective "
+      << format_number(r.fitted.scale_out_collective, 2) << ", dp_overlap " << format_number(r.fitted.dp_overlap, 2)
+      << " (elementwise " << format_number(r.fitted.elementwise, 2) << ", not fitted)\n\n";
+  text_table t({"run", "measured", "predicted", "in-sample error", "leave-one-out", "leave-one-model-out"},
+               {false, true, true, true, true, true});
   for (std::size_t i = 0; i < set.runs.size(); ++i) {
+    const bool tflops = set.runs[i].tflops_per_gpu > 0;
     t.add_row({set.runs[i].name,
-               set.runs[i].tflops_per_gpu > 0 ? format_number(set.runs[i].tflops_per_gpu / 1e12, 1) : "-",
-               format_number(r.predicted_tflops_per_gpu[i], 1), format_number(100 * r.run_errors[i], 2) + "%",
-               i < r.held_out_errors.size() ? format_number(100 * r.held_out_errors[i], 2) + "%" : "-"});
+               tflops ? format_number(set.runs[i].tflops_per_gpu / 1e12, 1) + " TFLOP/s/GPU"
+                      : format_number(set.runs[i].step_seconds, 2) + " s/step",
+               tflops ? format_number(r.predicted_tflops_per_gpu[i], 1) + " TFLOP/s/GPU"
+                      : format_number(r.predicted_step_seconds[i], 2) + " s/step",
+               percent(r.run_errors[i]), i < r.held_out_errors.size() ? percent(r.held_out_errors[i]) : "-",
+               i < r.held_out_model_errors.size() ? percent(r.held_out_model_errors[i]) : "-"});
   }
   t.print(out);
-  out << "fit: mean " << format_number(100 * r.fit_mean_error, 2) << "%, max " << format_number(100 * r.fit_max_error, 2)
-      << "%; leave-one-out: mean " << format_number(100 * mean(r.held_out_errors), 2) << "%\n";
+  out << "in-sample: mean " << percent(r.fit_mean_error) << ", max " << percent(r.fit_max_error);
+  if (!r.held_out_errors.empty()) {
+    out << "; leave-one-out: mean " << percent(loo);
+  }
+  if (!r.held_out_model_errors.empty()) {
+    out << "; leave-one-model-out: mean " << percent(lomo) << ", max " << percent(lomo_max);
+  }
+  out << "\n";
   if (!o.out.empty()) {
-    out << "wrote " << o.out << "\n";
+    out << "wrote " << o.out << " (use it as --system " << o.out << ")\n";
   }
 }
 
@@ -130,7 +182,7 @@ void setup_calibrate(CLI::App& app, std::vector<std::pair<CLI::App*, command_run
   auto o = std::make_shared<calibrate_options>();
   auto* cmd = app.add_subcommand("calibrate", "Fit a system's efficiency parameters to measured runs");
   cmd->add_option("runs", o->runs, "Run set file (or catalogue id, e.g. megatron-selene-2021)")->required()->type_name("RUNS");
-  cmd->add_option("--system", o->system, "System to calibrate (default: the run set's)")->type_name("ID");
+  cmd->add_option("--system", o->system, "System to calibrate, an id or a system file (default: the run set's)")->type_name("ID|FILE");
   cmd->add_option("--out", o->out, "Write the calibrated system file here")->type_name("FILE");
   cmd->add_option("--precision", o->precision, "Precision of the measured runs (default bf16)");
   commands.emplace_back(cmd, [o](context& ctx) { run_calibrate(ctx, *o); });

@@ -13,6 +13,7 @@
 #include "fleetcap/format.hpp"
 #include "fleetcap/sweep.hpp"
 #include "fleetcap/training.hpp"
+#include "kernels/sweep_types.hpp"
 #include "kernels/training.cuh"
 #include "output.hpp"
 
@@ -30,7 +31,7 @@ struct train_options {
   // Level 2 shape
   std::string model;
   double layers = NAN, hidden = NAN, heads = NAN, kv_heads = NAN, ffn = NAN, seq = NAN, vocab = NAN;
-  std::string mlp = "swiglu";
+  std::string mlp;  // required with a shape from flags: no silent default
   double experts = 1, top_k = 1;
   bool tied = false;
   // Layout
@@ -41,6 +42,7 @@ struct train_options {
   std::string system;
   bool search = false;
   int top = 5;
+  std::string batch_policy = "auto";
 };
 
 bool given(double x) { return !std::isnan(x); }
@@ -65,21 +67,72 @@ std::string sci(double x)
 
 nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
+// Why layouts were not usable, in words (layout_reason in kernels/sweep.cuh).
+const char* reason_text(int r)
+{
+  static const char* const text[layout_reason_count] = {
+      "usable",
+      "tp x pp does not divide the chips",
+      "tp does not divide the attention heads",
+      "pp x interleave does not divide the layers",
+      "micro-batch x dp does not divide the global batch",
+      "interleave > 1 needs pp > 1",
+      "sequence parallelism needs tp > 1",
+      "ZeRO 2/3 does not combine with pipeline parallelism (DeepSpeed)",
+      "does not fit memory"};
+  return r >= 0 && r < layout_reason_count ? text[r] : "unknown";
+}
+
+struct search_candidate {
+  double samples_per_second;
+  std::uint64_t index;
+  double step, mfu, memory, batch;
+};
+
+struct search_result {
+  std::vector<search_candidate> best;  // sorted, fastest first, at most top
+  std::uint64_t usable = 0, valid = 0;
+  std::uint64_t reasons[layout_reason_count] = {};
+};
+
+search_result search_layouts(const sweep_plan& plan, int top)
+{
+  search_result r;
+  sweep_each_point(plan, [&](std::uint64_t index, const double* m) {
+    r.valid += m[4] != 0.0;
+    const int why = static_cast<int>(m[7]);
+    ++r.reasons[why >= 0 && why < layout_reason_count ? why : 0];
+    if (m[3] == 0.0) {
+      return;
+    }
+    ++r.usable;
+    const search_candidate c{m[5], index, m[0], m[1], m[2], m[6]};
+    const auto at = std::upper_bound(r.best.begin(), r.best.end(), c, [](const search_candidate& a, const search_candidate& b) {
+      return a.samples_per_second > b.samples_per_second ||
+             (a.samples_per_second == b.samples_per_second && a.index < b.index);
+    });
+    if (static_cast<int>(at - r.best.begin()) < top) {
+      r.best.insert(at, c);
+      if (static_cast<int>(r.best.size()) > top) {
+        r.best.pop_back();
+      }
+    }
+  });
+  return r;
+}
+
 // Layout search: every layout of the layout evaluator's space (the same FC_HD step model the
-// sweep engine runs) for this shape on these chips, keeping the k fastest that fit memory in a
-// bounded list; the space never materialises.
-void run_search(context& ctx, const train_options& o, const transformer_shape& shape, const system_spec& system,
-                const part_spec& part, numeric_format precision)
+// sweep engine runs) for this shape on these chips, keeping the k with the most samples per
+// second that fit memory in a bounded list; the space never materialises. When no layout
+// divides the global batch exactly (--batch-policy auto), the batch is rounded down to a
+// multiple of micro-batch x dp for each layout, as Calculon does, and the output says so.
+void run_search(context& ctx, const train_options& o, double tokens, const transformer_shape& shape,
+                const system_spec& system, const part_spec& part, numeric_format precision)
 {
   FC_EXPECTS(given(o.global_batch), "train --search: give --global-batch");
   FC_EXPECTS(o.top >= 1 && o.top <= 100, "--top: expected 1 to 100");
-  nlohmann::json scenario = {
-      {"id", "train-search"},
-      {"evaluator", "layout"},
-      {"fixed", {{"chips", o.chips}, {"global_batch", o.global_batch}}},
-      {"axes", nlohmann::json::array()},
-      {"objective", {{"metric", "step_seconds"}, {"goal", "min"}}},
-      {"filter", "usable"}};
+  FC_EXPECTS(o.batch_policy == "auto" || o.batch_policy == "exact" || o.batch_policy == "round-down",
+             "--batch-policy: expected auto, exact or round-down, got \"" + o.batch_policy + "\"");
   std::vector<double> tps, pps;
   for (double t = 1; t <= std::min(o.chips, shape.heads); t *= 2) {
     tps.push_back(t);
@@ -89,91 +142,119 @@ void run_search(context& ctx, const train_options& o, const transformer_shape& s
       pps.push_back(p);
     }
   }
-  std::vector<double> micro;
-  for (double b = 1; b <= 64; b *= 2) {
-    micro.push_back(b);
-  }
-  auto& axes = scenario["axes"];
-  axes.push_back({{"name", "tp"}, {"values", tps}});
-  axes.push_back({{"name", "pp"}, {"values", pps}});
-  axes.push_back({{"name", "interleave"}, {"values", {1, 2, 3, 4, 6, 8}}});
-  axes.push_back({{"name", "recompute"}, {"values", {0, 1, 2}}});
-  axes.push_back({{"name", "sequence_parallel"}, {"values", {0, 1}}});
-  axes.push_back({{"name", "zero"}, {"values", {0, 1, 2, 3}}});
-  axes.push_back({{"name", "micro_batch"}, {"values", micro}});
-  sweep_plan plan = parse_scenario({"train --search", [&] {
-                                      auto j = scenario;
-                                      j["system"] = system.id.rfind("default-", 0) == 0 ? nlohmann::json(nullptr)
-                                                                                          : nlohmann::json(system.id);
-                                      if (j["system"].is_null()) {
-                                        j.erase("system");
-                                        j["part"] = part.id;
-                                      }
-                                      j["precision"] = format_name(precision);
-                                      j["model"] = "__inline__";
-                                      return j.dump();
-                                    }()},
-                                   ctx.catalog(), ctx.parts(), &shape);
-  struct candidate {
-    double step;
-    std::uint64_t index;
-    double mfu, memory;
+  // Every micro-batch to 8 (odd ones matter when dp is odd: Calculon's best GPT-3 layout on
+  // 5,128 GPUs uses 3), then the usual larger sizes.
+  const std::vector<double> micro = {1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 24, 32, 48, 64};
+  const auto plan_for = [&](double round_down) {
+    nlohmann::json j = {{"id", "train-search"},
+                        {"evaluator", "layout"},
+                        {"fixed", {{"chips", o.chips}, {"global_batch", o.global_batch}, {"batch_policy", round_down}}},
+                        {"axes", nlohmann::json::array()},
+                        {"objective", {{"metric", "samples_per_second"}, {"goal", "max"}}},
+                        {"filter", "usable"}};
+    auto& axes = j["axes"];
+    axes.push_back({{"name", "tp"}, {"values", tps}});
+    axes.push_back({{"name", "pp"}, {"values", pps}});
+    axes.push_back({{"name", "interleave"}, {"values", {1, 2, 3, 4, 6, 8}}});
+    axes.push_back({{"name", "recompute"}, {"values", {0, 1, 2}}});
+    axes.push_back({{"name", "sequence_parallel"}, {"values", {0, 1}}});
+    axes.push_back({{"name", "zero"}, {"values", {0, 1, 2, 3}}});
+    axes.push_back({{"name", "micro_batch"}, {"values", micro}});
+    j["part"] = part.id;
+    j["precision"] = format_name(precision);
+    j["model"] = "__inline__";
+    return parse_scenario({"train --search", j.dump()}, ctx.catalog(), ctx.parts(), &shape, &system);
   };
-  std::vector<candidate> best;  // sorted, at most top
-  std::uint64_t usable = 0, valid = 0;
-  sweep_each_point(plan, [&](std::uint64_t index, const double* m) {
-    valid += m[4] != 0.0;
-    if (m[3] == 0.0) {
-      return;
-    }
-    ++usable;
-    const candidate c{m[0], index, m[1], m[2]};
-    const auto at = std::upper_bound(best.begin(), best.end(), c, [](const candidate& a, const candidate& b) {
-      return a.step < b.step || (a.step == b.step && a.index < b.index);
-    });
-    if (static_cast<int>(at - best.begin()) < o.top) {
-      best.insert(at, c);
-      if (static_cast<int>(best.size()) > o.top) {
-        best.pop_back();
+  bool rounded = o.batch_policy == "round-down";
+  sweep_plan plan = plan_for(rounded ? 1.0 : 0.0);
+  search_result found = search_layouts(plan, o.top);
+  search_result exact_found;
+  if (found.usable == 0 && o.batch_policy == "auto") {
+    exact_found = found;
+    rounded = true;
+    plan = plan_for(1.0);
+    found = search_layouts(plan, o.top);
+  }
+  if (found.usable == 0) {
+    std::string why;
+    for (int k = 1; k < layout_reason_count; ++k) {
+      if (found.reasons[k] > 0) {
+        why += std::string(why.empty() ? "" : "; ") + format_number(static_cast<double>(found.reasons[k]), 0) + " " +
+               reason_text(k);
       }
     }
-  });
-  FC_EXPECTS(usable > 0, "train --search: no layout of " + format_number(plan.total_points, 0) +
-                             " fits memory (or meets the divisibility constraints) for this shape on " +
-                             format_number(o.chips, 0) + " chips");
-  const double tokens_per_step = o.global_batch * shape.seq;
+    throw input_error("train --search: none of " + format_number(plan.total_points, 0) + " layouts for this shape on " +
+                      format_number(o.chips, 0) + " chips with global batch " + format_number(o.global_batch, 0) +
+                      (rounded ? " (rounded down per layout)" : "") + " is usable: " + why);
+  }
+  const auto days = [&](const search_candidate& c) {
+    return given(tokens) ? nlohmann::json(tokens / (c.batch * shape.seq) * c.step / 86400.0) : nlohmann::json(nullptr);
+  };
+  static const char* recompute_names[] = {"none", "selective", "full"};
   if (ctx.options().json) {
     nlohmann::json rows = nlohmann::json::array();
-    for (const auto& c : best) {
-      auto coords = sweep_point_coordinates(plan, c.index);
-      coords["dp"] = o.chips / (coords["tp"].get<double>() * coords["pp"].get<double>());
-      rows.push_back({{"layout", coords}, {"step_seconds", c.step}, {"mfu", c.mfu}, {"memory_bytes", c.memory},
-                      {"days", given(o.tokens) ? nlohmann::json(o.tokens / tokens_per_step * c.step / 86400.0)
-                                               : nlohmann::json(nullptr)}});
+    for (const auto& c : found.best) {
+      auto k = sweep_point_coordinates(plan, c.index);
+      nlohmann::json layout = {{"tp", k["tp"]},
+                               {"pp", k["pp"]},
+                               {"dp", o.chips / (k["tp"].get<double>() * k["pp"].get<double>())},
+                               {"micro_batch", k["micro_batch"]},
+                               {"global_batch", c.batch},
+                               {"interleave", k["interleave"]},
+                               {"recompute", recompute_names[static_cast<int>(k["recompute"].get<double>())]},
+                               {"sequence_parallel", k["sequence_parallel"].get<double>() != 0},
+                               {"zero", static_cast<int>(k["zero"].get<double>())}};
+      rows.push_back({{"layout", layout}, {"step_seconds", c.step}, {"samples_per_second", c.samples_per_second},
+                      {"mfu", c.mfu}, {"memory_bytes", c.memory}, {"days", days(c)}});
     }
-    ctx.out() << nlohmann::json{{"layouts_searched", plan.total_points}, {"valid", valid}, {"fit_memory", usable}, {"top", rows}}
+    nlohmann::json reasons = nlohmann::json::object();
+    for (int k = 1; k < layout_reason_count; ++k) {
+      reasons[reason_text(k)] = found.reasons[k];
+    }
+    ctx.out() << nlohmann::json{{"layouts_searched", plan.total_points}, {"valid", found.valid},
+                                {"fit_memory", found.usable}, {"not_usable", reasons},
+                                {"batch_policy", rounded ? "round-down" : "exact"},
+                                {"requested_global_batch", o.global_batch}, {"top", rows}}
                      .dump(2)
               << "\n";
     return;
   }
   auto& out = ctx.out();
-  out << "Layout search: " << format_number(plan.total_points, 0) << " layouts, " << format_number(valid, 0)
-      << " valid, " << format_number(usable, 0) << " fit " << format_number(part.memory_bytes.mid / 1e9, 0)
-      << " GB; top " << best.size() << " by step time (system " << system.id << ")\n";
-  text_table t({"tp", "pp", "dp", "micro", "interleave", "recompute", "SP", "ZeRO", "step s", "MFU", "GB/device", "days"},
-               std::vector<bool>(12, true));
-  static const char* recompute_names[] = {"none", "selective", "full"};
-  for (const auto& c : best) {
+  out << "Layout search: " << format_number(plan.total_points, 0) << " layouts, " << format_number(found.valid, 0)
+      << " valid, " << format_number(found.usable, 0) << " fit " << format_number(part.memory_bytes.mid / 1e9, 0)
+      << " GB; top " << found.best.size() << " by samples/s (system " << system.id << ")\n";
+  if (rounded) {
+    out << (o.batch_policy == "auto" ? "No layout divides the global batch " + format_number(o.global_batch, 0) +
+                                           " exactly on " + format_number(o.chips, 0) + " chips, so each"
+                                     : "Each")
+        << " layout rounds it down to a multiple of micro-batch x dp (as Calculon does); the batch column is "
+           "the batch it trains with, and layouts are ranked by samples/s.\n";
+  }
+  text_table t({"tp", "pp", "dp", "micro", "batch", "interleave", "recompute", "SP", "ZeRO", "step s", "samples/s", "MFU",
+                "GB/device", "days"},
+               std::vector<bool>(14, true));
+  for (const auto& c : found.best) {
     const auto k = sweep_point_coordinates(plan, c.index);
     const double tp = k["tp"], pp = k["pp"];
+    const auto d = days(c);
     t.add_row({format_number(tp, 0), format_number(pp, 0), format_number(o.chips / (tp * pp), 0),
-               format_number(k["micro_batch"].get<double>(), 0), format_number(k["interleave"].get<double>(), 0),
+               format_number(k["micro_batch"].get<double>(), 0), format_number(c.batch, 0),
+               format_number(k["interleave"].get<double>(), 0),
                recompute_names[static_cast<int>(k["recompute"].get<double>())],
                k["sequence_parallel"].get<double>() != 0 ? "yes" : "no", format_number(k["zero"].get<double>(), 0),
-               format_number(c.step, 2), format_number(100 * c.mfu, 1) + "%", format_number(c.memory / 1e9, 1),
-               given(o.tokens) ? format_number(o.tokens / tokens_per_step * c.step / 86400.0, 1) : "-"});
+               format_number(c.step, 2), format_number(c.samples_per_second, 1), format_number(100 * c.mfu, 1) + "%",
+               format_number(c.memory / 1e9, 1), d.is_null() ? "-" : format_number(d.get<double>(), 1)});
   }
   t.print(out);
+  out << "Not usable: ";
+  bool first = true;
+  for (int k = 1; k < layout_reason_count; ++k) {
+    if (found.reasons[k] > 0) {
+      out << (first ? "" : "; ") << format_number(static_cast<double>(found.reasons[k]), 0) << " " << reason_text(k);
+      first = false;
+    }
+  }
+  out << (first ? "none" : "") << ".\n";
 }
 
 void run_train(context& ctx, const train_options& o)
@@ -200,7 +281,7 @@ void run_train(context& ctx, const train_options& o)
   const auto& parts = ctx.parts();
   std::optional<system_spec> system;
   if (!o.system.empty()) {
-    system = find_system(load_systems(ctx.catalog(), parts), o.system);
+    system = load_system_argument(ctx.catalog(), parts, o.system);
   }
   const std::string part_id = !o.part.empty() ? o.part : (system ? system->part : "");
   FC_EXPECTS(!part_id.empty(), "train: give --part ID (or --system ID)");
@@ -218,6 +299,17 @@ void run_train(context& ctx, const train_options& o)
   std::string shape_from;
   double tokens = o.tokens;
   if (!o.model.empty()) {
+    // A named model takes its whole shape from its file; a shape flag next to it would be
+    // silently ignored, so it is refused.
+    for (const auto& [flag, x] : {std::pair<const char*, double>{"--layers", o.layers}, {"--hidden", o.hidden},
+                                  {"--heads", o.heads}, {"--kv-heads", o.kv_heads}, {"--ffn", o.ffn}, {"--seq", o.seq},
+                                  {"--vocab", o.vocab}}) {
+      FC_EXPECTS(!given(x), std::string("train: --model takes its shape from data/workloads/; ") + flag +
+                                " cannot be combined with it (give the whole shape by flags instead)");
+    }
+    FC_EXPECTS(o.mlp.empty() && o.experts == 1 && o.top_k == 1 && !o.tied,
+               "train: --model takes its shape from data/workloads/; --mlp, --experts, --top-k and "
+               "--tied-embeddings cannot be combined with it");
     const auto workloads = load_workloads(ctx.catalog());
     const auto& w = find_workload(workloads, o.model);
     shape = w.shape;
@@ -230,13 +322,19 @@ void run_train(context& ctx, const train_options& o)
                                   {"--heads", o.heads}, {"--ffn", o.ffn}, {"--seq", o.seq}, {"--vocab", o.vocab}}) {
       FC_EXPECTS(given(x), std::string("train: a shape needs ") + flag);
     }
+    FC_EXPECTS(!o.mlp.empty(), "train: a shape needs --mlp gelu or --mlp swiglu (GELU MLPs have two h x ffn "
+                               "matrices, SwiGLU three: the parameter count depends on it)");
     FC_EXPECTS(o.mlp == "swiglu" || o.mlp == "gelu", "--mlp: expected swiglu or gelu, got \"" + o.mlp + "\"");
     shape = transformer_shape{o.layers, o.hidden, o.heads, given(o.kv_heads) ? o.kv_heads : o.heads, o.ffn, o.seq, o.vocab,
                               o.mlp == "swiglu" ? 1 : 0, o.experts, o.top_k, o.tied ? 1 : 0};
     check_shape(*shape, "train");
     shape_from = "flags";
   }
-  FC_EXPECTS(given(tokens), "train: give --tokens D");
+  // With --flops and a shape, the tokens follow from the shape's FLOPs per token.
+  if (!given(tokens) && given(o.flops) && shape) {
+    tokens = o.flops / model_flop_per_token(*shape);
+  }
+  FC_EXPECTS(given(tokens) || given(o.flops), "train: give --tokens D (or --flops F)");
 
   // Total FLOPs.
   double flops = o.flops;
@@ -255,7 +353,7 @@ void run_train(context& ctx, const train_options& o)
 
   if (o.search) {
     FC_EXPECTS(shape.has_value(), "train --search: needs a shape (--model or --layers ...)");
-    run_search(ctx, o, *shape, *system, part, precision);
+    run_search(ctx, o, tokens, *shape, *system, part, precision);
     return;
   }
 
@@ -296,7 +394,9 @@ void run_train(context& ctx, const train_options& o)
   if (given(o.usd_per_gpu_hour)) {
     cost = gpu_hours * o.usd_per_gpu_hour;
     cost_basis = "GPU-hours x $" + format_number(o.usd_per_gpu_hour, 2);
-  } else if (given(o.years) && part.price_usd.known()) {
+  } else if (given(o.years)) {
+    FC_EXPECTS(part.price_usd.known(), "--years: " + part.id + " has no price in " + part.origin +
+                                           ", so its capex cannot be amortised; give --usd-per-gpu-hour instead");
     cost = o.chips * part.price_usd.mid * seconds / (o.years * 365.25 * 86400.0);
     cost_basis = "capex " + format_compact(o.chips * part.price_usd.mid) + " USD amortised over " + format_number(o.years, 1) + " years";
   }
@@ -334,11 +434,25 @@ void run_train(context& ctx, const train_options& o)
       j["model_flop_per_token"] = model_flop_per_token(*shape);
     }
     if (step) {
+      static const char* recompute_names[] = {"none", "selective", "full"};
+      j["layout"] = {{"tp", layout.tp},
+                     {"pp", layout.pp},
+                     {"dp", layout.dp},
+                     {"micro_batch", layout.micro_batch},
+                     {"global_batch", layout.global_batch},
+                     {"interleave", layout.interleave},
+                     {"recompute", recompute_names[layout.recompute]},
+                     {"sequence_parallel", layout.sequence_parallel != 0},
+                     {"zero", layout.zero}};
       j["step_seconds"] = step->step_seconds;
       j["hfu"] = step->hfu;
-      j["step_breakdown_seconds"] = {{"compute", step->compute_seconds}, {"tensor_parallel", step->tp_seconds},
-                                     {"pipeline_bubble", step->pp_bubble_seconds}, {"pipeline_p2p", step->pp_p2p_seconds},
-                                     {"data_parallel_exposed", step->dp_seconds}};
+      j["step_breakdown_seconds"] = {{"compute", step->compute_seconds},
+                                     {"elementwise", step->elementwise_seconds},
+                                     {"tensor_parallel", step->tp_seconds},
+                                     {"pipeline_bubble", step->pp_bubble_seconds},
+                                     {"pipeline_p2p", step->pp_p2p_seconds},
+                                     {"data_parallel_exposed", step->dp_seconds},
+                                     {"optimizer", step->optimizer_seconds}};
       j["memory_bytes"] = {{"weights", step->memory.weights}, {"gradients", step->memory.gradients},
                            {"optimizer", step->memory.optimizer}, {"activations", step->memory.activations},
                            {"total", step->memory.total}};
@@ -365,10 +479,12 @@ void run_train(context& ctx, const train_options& o)
   }
   t.add_row({"cost", given(cost) ? "$" + format_compact(cost) + " (" + cost_basis + ")" : "- (give --usd-per-gpu-hour or --years)"});
   if (step) {
-    t.add_row({"step time", format_number(step->step_seconds, 2) + " s = compute " + format_number(step->compute_seconds, 2) +
-                                " + TP " + format_number(step->tp_seconds, 2) + " + bubble " +
-                                format_number(step->pp_bubble_seconds, 2) + " + PP p2p " +
-                                format_number(step->pp_p2p_seconds, 3) + " + DP " + format_number(step->dp_seconds, 2)});
+    t.add_row({"step time", format_number(step->step_seconds, 2) + " s = matmuls " + format_number(step->compute_seconds, 2) +
+                                " + elementwise " + format_number(step->elementwise_seconds, 2) + " + TP " +
+                                format_number(step->tp_seconds, 2) + " + bubble " + format_number(step->pp_bubble_seconds, 2) +
+                                " + PP p2p " + format_number(step->pp_p2p_seconds, 3) + " + DP exposed " +
+                                format_number(step->dp_seconds, 2) + " + optimizer " +
+                                format_number(step->optimizer_seconds, 3)});
     t.add_row({"HFU", format_number(100 * step->hfu, 1) + "%"});
     t.add_row({"memory per device", format_number(step->memory.total / 1e9, 1) + " GB = weights " +
                                         format_number(step->memory.weights / 1e9, 1) + " + grads " +
@@ -413,7 +529,7 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--ffn", o->ffn, "MLP inner size");
   cmd->add_option("--seq", o->seq, "Sequence length");
   cmd->add_option("--vocab", o->vocab, "Vocabulary size");
-  cmd->add_option("--mlp", o->mlp, "swiglu (default) or gelu");
+  cmd->add_option("--mlp", o->mlp, "gelu or swiglu (required with a shape from flags)");
   cmd->add_option("--experts", o->experts, "Routed experts per MoE layer (1 = dense)");
   cmd->add_option("--top-k", o->top_k, "Experts per token");
   cmd->add_flag("--tied-embeddings", o->tied, "Input and output embeddings shared");
@@ -426,9 +542,12 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--recompute", o->recompute, "none, selective or full");
   cmd->add_flag("--sequence-parallel", o->sequence_parallel, "Megatron sequence parallelism");
   cmd->add_option("--zero", o->zero, "ZeRO stage 0-3");
-  cmd->add_option("--system", o->system, "System from specs/systems/ (links, efficiencies)")->type_name("ID");
+  cmd->add_option("--system", o->system, "System from specs/systems/, or a system file (e.g. from calibrate --out)")->type_name("ID|FILE");
   cmd->add_flag("--search", o->search, "Find the fastest layouts that fit memory (needs --global-batch)");
   cmd->add_option("--top", o->top, "How many layouts --search prints (default 5)");
+  cmd->add_option("--batch-policy", o->batch_policy,
+                  "--search: exact (the global batch must divide), round-down (to a multiple of micro-batch x dp, "
+                  "like Calculon) or auto (exact, else round-down; default)");
   commands.emplace_back(cmd, [o](context& ctx) { run_train(ctx, *o); });
 }
 

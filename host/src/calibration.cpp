@@ -11,7 +11,7 @@ namespace fleetcap {
 
 calibration_grid default_calibration_grid()
 {
-  return calibration_grid{{0.40, 0.0, 0.5, 0.0}, {0.95, 4096.0, 1.0, 1.0}, {56, 33, 11, 11}};
+  return calibration_grid{{0.40, 0.0, 0.3, 0.3, 0.0}, {0.95, 4096.0, 1.0, 1.0, 1.0}, {56, 33, 8, 8, 6}};
 }
 
 namespace {
@@ -31,6 +31,17 @@ calibration_best search(backend_kind backend, const std::vector<calibration_run>
 
 }  // namespace
 
+namespace {
+
+bool same_shape(const transformer_shape& a, const transformer_shape& b)
+{
+  return a.layers == b.layers && a.hidden == b.hidden && a.heads == b.heads && a.kv_heads == b.kv_heads &&
+         a.ffn == b.ffn && a.seq == b.seq && a.vocab == b.vocab && a.mlp == b.mlp && a.experts == b.experts &&
+         a.top_k == b.top_k && a.tied_embeddings == b.tied_embeddings;
+}
+
+}  // namespace
+
 calibration_result calibrate(backend_kind backend, const run_set& set, const system_spec& system, const part_spec& part,
                              numeric_format precision, const calibration_grid& grid)
 {
@@ -41,23 +52,37 @@ calibration_result calibrate(backend_kind backend, const run_set& set, const sys
     points *= c;
   }
   std::vector<calibration_run> runs;
+  calibration_result out;
+  std::vector<transformer_shape> models;
   for (const auto& r : set.runs) {
     runs.push_back({r.shape, r.layout, r.tflops_per_gpu, r.step_seconds});
+    int model = -1;
+    for (std::size_t k = 0; k < models.size(); ++k) {
+      if (same_shape(models[k], r.shape)) {
+        model = static_cast<int>(k);
+      }
+    }
+    if (model < 0) {
+      model = static_cast<int>(models.size());
+      models.push_back(r.shape);
+    }
+    out.model_of_run.push_back(model);
   }
   const system_figures base = figures_for(system, part, precision);
-  calibration_result out;
   out.grid_points = points;
   const auto best = search(backend, runs, -1, grid, base);
   const system_figures fitted = grid_point(grid, base, best.index);
   out.fitted = system;
   out.fitted.matmul_max = fitted.matmul_max;
   out.fitted.matmul_half_size = fitted.matmul_half_size;
-  out.fitted.collective = fitted.collective;
+  out.fitted.scale_up_collective = fitted.scale_up_collective;
+  out.fitted.scale_out_collective = fitted.scale_out_collective;
   out.fitted.dp_overlap = fitted.dp_overlap;
   for (const auto& r : runs) {
     out.run_errors.push_back(run_relative_error(r, fitted));
     const auto e = estimate_step(r.shape, r.layout, fitted);
     const double gpus = r.layout.tp * r.layout.pp * r.layout.dp;
+    out.predicted_step_seconds.push_back(e.step_seconds);
     out.predicted_tflops_per_gpu.push_back(megatron_flop_per_step(r.shape, r.layout.global_batch) / (e.step_seconds * gpus) / 1e12);
   }
   out.fit_mean_error = best.error;
@@ -66,6 +91,24 @@ calibration_result calibrate(backend_kind backend, const run_set& set, const sys
     for (int i = 0; i < static_cast<int>(runs.size()); ++i) {
       const auto held = search(backend, runs, i, grid, base);
       out.held_out_errors.push_back(run_relative_error(runs[static_cast<std::size_t>(i)], grid_point(grid, base, held.index)));
+    }
+  }
+  if (models.size() > 1) {
+    out.held_out_model_errors.assign(runs.size(), 0.0);
+    for (int k = 0; k < static_cast<int>(models.size()); ++k) {
+      std::vector<calibration_run> others;
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (out.model_of_run[i] != k) {
+          others.push_back(runs[i]);
+        }
+      }
+      const auto held = search(backend, others, -1, grid, base);
+      const system_figures f = grid_point(grid, base, held.index);
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (out.model_of_run[i] == k) {
+          out.held_out_model_errors[i] = run_relative_error(runs[i], f);
+        }
+      }
     }
   }
   return out;

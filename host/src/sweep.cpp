@@ -37,9 +37,10 @@ const std::map<std::string, evaluator_spec>& evaluators()
         {"seconds", "days", "flops", "fits", "crosses_1e25", "crosses_1e26", "gpu_hours", "energy_mwh"}}},
       {"layout",
        {sweep_evaluator::layout,
-        {"tp", "pp", "micro_batch", "interleave", "recompute", "sequence_parallel", "zero", "chips", "global_batch"},
-        {1, 1, 1, 1, 0, 0, 0, NAN, NAN},
-        {"step_seconds", "mfu", "memory_bytes", "usable", "valid"}}},
+        {"tp", "pp", "micro_batch", "interleave", "recompute", "sequence_parallel", "zero", "chips", "global_batch",
+         "batch_policy"},
+        {1, 1, 1, 1, 0, 0, 0, NAN, NAN, 0},
+        {"step_seconds", "mfu", "memory_bytes", "usable", "valid", "samples_per_second", "batch", "reason"}}},
       {"compliance",
        {sweep_evaluator::compliance,
         {"dense_tops", "bit_length", "die_area_mm2", "data_center", "a1_tpp_min", "b1_tpp_min", "b2_pd_min", "a2_pd_min"},
@@ -317,7 +318,7 @@ void check_capacity_figures(sweep_plan& plan, sweep_part& sp, const part_spec& p
 }  // namespace
 
 sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts,
-                          const transformer_shape* shape)
+                          const transformer_shape* shape, const system_spec* system_override)
 {
   const auto j = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(j, file.name, "");
@@ -534,14 +535,17 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
   if (ev.kind == sweep_evaluator::layout) {
     const auto systems = load_systems(catalog, parts);
     system_spec system;
-    if (j.contains("system")) {
+    if (system_override != nullptr) {
+      system = *system_override;
+    } else if (j.contains("system")) {
       system = find_system(systems, r.required_string("system"));
     } else {
       const auto id = j.contains("part") ? r.required_string("part") : std::string();
       FC_EXPECTS(!id.empty(), file.name + ": /system: the layout evaluator needs \"system\" (or \"part\")");
       system = default_system(find_part(parts, id));
     }
-    const part_spec& part = find_part(parts, j.contains("part") ? r.required_string("part") : system.part);
+    const part_spec& part =
+        find_part(parts, j.contains("part") && system_override == nullptr ? r.required_string("part") : system.part);
     c.system = figures_for(system, part, precision);
     if (shape != nullptr) {
       c.shape = *shape;

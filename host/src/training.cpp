@@ -130,6 +130,11 @@ void check_layout(const transformer_shape& m, const parallel_layout& l, double c
                  n0(l.micro_batch * l.dp));
   FC_EXPECTS(l.interleave == 1.0 || l.pp > 1.0, where + ": interleave > 1 needs pp > 1");
   FC_EXPECTS(l.sequence_parallel == 0 || l.tp > 1.0, where + ": sequence parallelism needs tp > 1");
+  // DeepSpeed: "ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism"; ZeRO-1 (and
+  // Megatron's distributed optimizer) works with it.
+  FC_EXPECTS(l.zero <= 1 || l.pp == 1.0, where + ": ZeRO stage " + std::to_string(l.zero) +
+                                             " does not combine with pipeline parallelism (pp " + n0(l.pp) +
+                                             "); use ZeRO 0 or 1");
 }
 
 numeric_format parse_precision(const std::string& text)
@@ -174,11 +179,19 @@ system_spec parse_system(const catalog_file& file, const std::vector<part_spec>&
     r.fail("efficiency", "missing required field");
   }
   const detail::json_object_reader e(*eff, file.name, "/efficiency");
-  e.allow_only({"matmul_max", "matmul_half_size", "collective", "dp_overlap"});
+  if (eff->is_object() && eff->contains("collective")) {
+    e.fail("collective", "split into scale_up_collective and scale_out_collective (one efficiency per link)");
+  }
+  e.allow_only({"matmul_max", "matmul_half_size", "scale_up_collective", "scale_out_collective", "dp_overlap",
+                "elementwise"});
   s.matmul_max = positive(e, "matmul_max");
   s.matmul_half_size = eff->contains("matmul_half_size") && eff->at("matmul_half_size") == 0 ? 0.0
                                                                                                 : positive(e, "matmul_half_size");
-  s.collective = positive(e, "collective");
+  s.scale_up_collective = positive(e, "scale_up_collective");
+  s.scale_out_collective = positive(e, "scale_out_collective");
+  if (eff->contains("elementwise")) {
+    s.elementwise = positive(e, "elementwise");
+  }
   if (!eff->contains("dp_overlap")) {
     e.fail("dp_overlap", "missing required field");
   }
@@ -186,7 +199,10 @@ system_spec parse_system(const catalog_file& file, const std::vector<part_spec>&
   if (!(s.dp_overlap >= 0.0 && s.dp_overlap <= 1.0)) {
     e.fail("dp_overlap", "expected a fraction in [0, 1], got " + eff->at("dp_overlap").dump());
   }
-  for (const auto& [key, v] : {std::pair<const char*, double>{"matmul_max", s.matmul_max}, {"collective", s.collective}}) {
+  for (const auto& [key, v] : {std::pair<const char*, double>{"matmul_max", s.matmul_max},
+                               {"scale_up_collective", s.scale_up_collective},
+                               {"scale_out_collective", s.scale_out_collective},
+                               {"elementwise", s.elementwise}}) {
     if (v > 1.0) {
       e.fail(key, "expected a fraction in (0, 1], got " + format_number(v, 3));
     }
@@ -222,6 +238,21 @@ const system_spec& find_system(const std::vector<system_spec>& systems, const st
   throw input_error(msg);
 }
 
+system_spec load_system_argument(const catalog_source& source, const std::vector<part_spec>& parts,
+                                 const std::string& id_or_path)
+{
+  const bool looks_like_path = id_or_path.find('/') != std::string::npos ||
+                               (id_or_path.size() > 5 && id_or_path.compare(id_or_path.size() - 5, 5, ".json") == 0);
+  std::ifstream in(id_or_path, std::ios::binary);
+  if (looks_like_path) {
+    FC_EXPECTS(in.good(), "--system: " + id_or_path + ": no such file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_system({id_or_path, text.str()}, parts);
+  }
+  return find_system(load_systems(source, parts), id_or_path);
+}
+
 system_spec default_system(const part_spec& part)
 {
   system_spec s;
@@ -245,6 +276,9 @@ system_figures figures_for(const system_spec& system, const part_spec& part, num
   f.peak_flop_per_s = peak.mid;
   FC_EXPECTS(part.memory_bytes.known(), part.id + ": memory capacity unknown (" + part.origin + ")");
   f.memory_bytes = part.memory_bytes.mid;
+  FC_EXPECTS(part.memory_bandwidth_bytes_per_s.known(),
+             part.id + ": memory bandwidth unknown (" + part.origin + "); the step model needs it");
+  f.memory_bandwidth_bytes_per_s = part.memory_bandwidth_bytes_per_s.mid;
   const range up = system.scale_up_bytes_per_s_bidir.known() ? system.scale_up_bytes_per_s_bidir
                                                              : part.scale_up_bandwidth_bytes_per_s;
   // Bidirectional figures count both directions; a collective's time is set by one.
@@ -253,8 +287,10 @@ system_figures figures_for(const system_spec& system, const part_spec& part, num
   f.chips_per_node = system.chips_per_node;
   f.matmul_max = system.matmul_max;
   f.matmul_half_size = system.matmul_half_size;
-  f.collective = system.collective;
+  f.scale_up_collective = system.scale_up_collective;
+  f.scale_out_collective = system.scale_out_collective;
   f.dp_overlap = system.dp_overlap;
+  f.elementwise = system.elementwise;
   return f;
 }
 

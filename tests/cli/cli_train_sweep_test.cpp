@@ -50,7 +50,7 @@ TEST(cli_train, level_1_json_fields)
 
 TEST(cli_train, level_2_layout_json_fields)
 {
-  const auto r = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene", "--chips", "1024", "--tp", "8",
+  const auto r = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene-2021", "--chips", "1024", "--tp", "8",
                           "--pp", "8", "--global-batch", "1536", "--recompute", "full", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -67,18 +67,78 @@ TEST(cli_train, level_2_layout_json_fields)
 
 TEST(cli_train, search_lists_layouts_that_fit)
 {
-  const auto r = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene", "--chips", "1024",
+  const auto r = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene-2021", "--chips", "1024",
                           "--global-batch", "1536", "--search", "--top", "3", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["top"].size(), 3u);
-  EXPECT_LE(j["top"][0]["step_seconds"].get<double>(), j["top"][1]["step_seconds"].get<double>());
+  EXPECT_EQ(j["batch_policy"], "exact");
+  EXPECT_GE(j["top"][0]["samples_per_second"].get<double>(), j["top"][1]["samples_per_second"].get<double>());
   EXPECT_LE(j["top"][0]["memory_bytes"].get<double>(), 80e9);
+  // Layouts come back with names, ready to feed to `train` again.
+  EXPECT_TRUE(j["top"][0]["layout"]["recompute"].is_string());
+  EXPECT_TRUE(j["top"][0]["layout"]["sequence_parallel"].is_boolean());
+  EXPECT_EQ(j["top"][0]["layout"]["global_batch"].get<double>(), 1536);
+}
+
+// Calculon's own search example (Isaev et al. 2023): GPT-3 175B on 5,128 A100s with a global
+// batch of 2,520. No dp from 5,128 divides 2,520, so the batch rounds down to a multiple of
+// micro-batch x dp per layout, as Calculon does; its best layout is tp 8, pp 1, dp 641 at
+// batch 1,923 (micro-batch 3), and so is ours.
+TEST(cli_train, search_rounds_the_batch_when_nothing_divides_it)
+{
+  const auto r = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene-2022", "--chips", "5128",
+                          "--global-batch", "2520", "--precision", "fp16", "--search", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["batch_policy"], "round-down");
+  const auto& best = j["top"][0]["layout"];
+  EXPECT_EQ(best["tp"].get<double>(), 8);
+  EXPECT_EQ(best["pp"].get<double>(), 1);
+  EXPECT_EQ(best["dp"].get<double>(), 641);
+  EXPECT_EQ(best["global_batch"].get<double>(), 1923);
+  EXPECT_GT(j["not_usable"]["micro-batch x dp does not divide the global batch"].get<double>(), 0);
+  // Asked for exactly, nothing is valid, and the error says why.
+  const auto exact = run_cli({"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene-2022", "--chips", "5128",
+                              "--global-batch", "2520", "--search", "--batch-policy", "exact"});
+  expect_input_error(exact, "micro-batch x dp does not divide the global batch");
+}
+
+// Each flag mix that used to be silently reinterpreted is now refused or answered.
+TEST(cli_train, shape_flags_are_never_silently_reinterpreted)
+{
+  const std::vector<std::string> gpt3 = {"train", "--part", "a100-sxm4-80gb", "--chips", "1024", "--layers", "96",
+                                         "--hidden", "12288", "--heads", "96", "--ffn", "49152", "--seq", "2048",
+                                         "--vocab", "51200", "--tokens", "300e9", "--mfu", "0.4"};
+  // GPT-3 given without --mlp used to become SwiGLU with 233 B parameters.
+  expect_input_error(run_cli(gpt3), "a shape needs --mlp gelu or --mlp swiglu");
+  auto gelu = gpt3;
+  gelu.insert(gelu.end(), {"--mlp", "gelu", "--json"});
+  const auto r = run_cli(gelu);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["parameters"].get<double>(), 175e9, 2e9);
+  // --model takes its whole shape from its file.
+  expect_input_error(run_cli({"train", "--model", "gpt3-175b", "--layers", "48", "--part", "a100-sxm4-80gb", "--chips",
+                              "8", "--mfu", "0.4"}),
+                     "--layers cannot be combined with it");
+  expect_input_error(run_cli({"train", "--model", "gpt3-175b", "--mlp", "swiglu", "--part", "a100-sxm4-80gb", "--chips",
+                              "8", "--mfu", "0.4"}),
+                     "--mlp, --experts, --top-k and --tied-embeddings cannot be combined with it");
+  // --flops with a shape: the tokens follow from the shape's FLOPs per token.
+  const auto f = run_cli({"train", "--model", "gpt3-175b", "--flops", "3.14e23", "--system", "dgx-a100-selene-2022",
+                          "--chips", "1024", "--tp", "8", "--pp", "8", "--global-batch", "1536", "--recompute", "full",
+                          "--json"});
+  ASSERT_EQ(f.code, 0) << f.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(f.out)["flops"].get<double>(), 3.14e23);
+  // --years on a part without a price names the missing price, not the flags.
+  expect_input_error(run_cli({"train", "--params", "1e9", "--tokens", "1e12", "--part", "ascend-910b", "--chips", "8",
+                              "--mfu", "0.4", "--precision", "fp16", "--years", "4"}),
+                     "--years: ascend-910b has no price");
 }
 
 TEST(cli_train, bad_layouts_name_the_constraint)
 {
-  const std::vector<std::string> base = {"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene", "--chips", "1024"};
+  const std::vector<std::string> base = {"train", "--model", "gpt3-175b", "--system", "dgx-a100-selene-2021", "--chips", "1024"};
   auto with = [&](std::vector<std::string> extra) {
     auto args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -104,10 +164,20 @@ TEST(cli_calibrate, writes_a_system_file_atomically)
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_LE(j["fit_mean_error"].get<double>(), 0.03);
-  std::ifstream in(path);
-  const auto written = nlohmann::json::parse(in);
+  EXPECT_TRUE(j.contains("held_out_model_mean_error"));
+  nlohmann::json written;
+  {
+    std::ifstream in(path);
+    written = nlohmann::json::parse(in);
+  }
   EXPECT_EQ(written["part"], "a100-sxm4-80gb");
-  EXPECT_TRUE(written["efficiency"].contains("matmul_max"));
+  EXPECT_EQ(written["id"], "fleetcap_calibrated");  // the file's own name: it loads as a system file
+  EXPECT_TRUE(written["efficiency"].contains("scale_out_collective"));
+  // The written file works directly as --system FILE.
+  const auto t = run_cli({"train", "--model", "gpt3-175b", "--system", path.string(), "--chips", "1024", "--tp", "8",
+                          "--pp", "8", "--global-batch", "1536", "--recompute", "full", "--json"});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_EQ(nlohmann::json::parse(t.out)["system"], "fleetcap_calibrated");
   std::filesystem::remove(path);
 }
 

@@ -12,6 +12,7 @@
 
 #include "fleetcap/backend.hpp"
 #include "fleetcap/catalog.hpp"
+#include "fleetcap/training.hpp"
 #include "kernels/sweep_types.hpp"
 
 namespace fleetcap {
@@ -43,9 +44,10 @@ struct sweep_plan {
 /// @brief Parses a scenario file. @throws input_error naming the file, the pointer and the
 /// problem (unknown evaluator or axis, empty or reversed range, log range through zero, a
 /// count of zero, more than 2^63 points ...).
-/// `shape`, when given, replaces the scenario's "model" (used by `train --search`).
+/// `shape` and `system`, when given, replace the scenario's "model" and "system" (used by
+/// `train --search`, whose system may be a file outside the catalogue).
 sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalog, const std::vector<part_spec>& parts,
-                          const transformer_shape* shape = nullptr);
+                          const transformer_shape* shape = nullptr, const system_spec* system = nullptr);
 
 /// @brief A scenario from a path or a catalogue id (data/scenarios/ID.json).
 sweep_plan load_scenario(const std::string& path_or_id, const catalog_source& catalog, const std::vector<part_spec>& parts);

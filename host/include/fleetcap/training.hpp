@@ -22,8 +22,10 @@ struct system_spec {
   double scale_out_bytes_per_s = 0;  ///< per chip, one direction
   double matmul_max = 0.75;
   double matmul_half_size = 1024;
-  double collective = 0.8;
+  double scale_up_collective = 0.8;   ///< fraction of the scale-up link a collective reaches
+  double scale_out_collective = 0.8;  ///< fraction of the scale-out link a collective reaches
   double dp_overlap = 0.5;
+  double elementwise = 0.7;  ///< fraction of HBM bandwidth memory-bound kernels reach (not fitted)
   std::vector<std::string> notes;
   std::vector<std::string> sources;
   std::string origin;
@@ -32,6 +34,11 @@ struct system_spec {
 system_spec parse_system(const catalog_file& file, const std::vector<part_spec>& parts);
 std::vector<system_spec> load_systems(const catalog_source& source, const std::vector<part_spec>& parts);
 const system_spec& find_system(const std::vector<system_spec>& systems, const std::string& id);
+
+/// @brief `--system ID|FILE`: a file when the argument names one (e.g. what `calibrate --out`
+/// wrote), else a catalogue system id. @throws input_error.
+system_spec load_system_argument(const catalog_source& source, const std::vector<part_spec>& parts,
+                                 const std::string& id_or_path);
 
 /// @brief A system for a part with no system file: 8 chips per node, the part's scale-up
 /// link, 50 GB/s per chip scale-out (one 400 Gb/s NIC per chip), default efficiencies.
@@ -77,7 +84,8 @@ run_set load_run_set(const std::string& path_or_id, const catalog_source& source
 /// @brief Checks a shape on its own. @throws input_error naming the flag/field.
 void check_shape(const transformer_shape& m, const std::string& where);
 /// @brief Checks a layout against a shape and a chip count: tp x pp x dp = chips, heads
-/// divisible by tp, layers by pp x interleave, global batch by micro-batch x dp.
+/// divisible by tp, layers by pp x interleave, global batch by micro-batch x dp, ZeRO 2/3
+/// only without pipeline parallelism (DeepSpeed).
 void check_layout(const transformer_shape& m, const parallel_layout& l, double chips, const std::string& where);
 
 /// @brief The kernel's system figures for a system, its part and a precision.

@@ -1,0 +1,190 @@
+#pragma once
+// How long one training step takes for a shape, a layout and a system: matmuls, memory-bound
+// layer work, tensor/pipeline/data-parallel communication, the pipeline bubble and the
+// optimizer update. Host-device, no I/O, no exceptions.
+
+#include "kernels/fc_hd.cuh"
+#include "kernels/training_memory.cuh"
+#include "kernels/training_types.hpp"
+#include "kernels/transformer_counts.cuh"
+
+namespace fleetcap {
+
+// Matmul efficiency grows with the model width: a saturating curve e = e_max x h / (h + h_half)
+// in the hidden size h, calibrated per system (fleetcap calibrate). The width of the GEMMs a
+// device runs, (b s) x h x (k h / t), scales with h; on Narayanan et al.'s Table 1 the
+// achieved throughput tracks h (137 TFLOP/s at h = 2,304 to 163 at 25,600) rather than h / t.
+FC_HD inline double matmul_efficiency(const transformer_shape& m, const system_figures& s)
+{
+  return s.matmul_max * m.hidden / (m.hidden + s.matmul_half_size);
+}
+
+// Ring all-reduce moves 2 (n - 1) / n of the buffer through each device's link (Patarasuk and
+// Yuan 2009); all-gather and reduce-scatter move half of that each.
+FC_HD inline double ring_allreduce_seconds(double bytes, double devices, double link_bytes_per_s, double efficiency)
+{
+  if (devices <= 1.0) {
+    return 0.0;
+  }
+  return 2.0 * (devices - 1.0) / devices * bytes / (link_bytes_per_s * efficiency);
+}
+
+// A process group whose ranks span `span` consecutive chips stays inside one scale-up domain
+// when span <= chips_per_node (Megatron orders ranks tp fastest, then pp... here dp outermost).
+struct link_figures {
+  double bytes_per_s;
+  double efficiency;
+};
+
+FC_HD inline link_figures link_for(double span, const system_figures& s)
+{
+  return span <= s.chips_per_node ? link_figures{s.scale_up_bytes_per_s, s.scale_up_collective}
+                                   : link_figures{s.scale_out_bytes_per_s, s.scale_out_collective};
+}
+
+// HBM traffic of the memory-bound work of one layer and one micro-batch (layer norms, dropout,
+// bias-GELU, residual adds, softmax and its dropout). Model: every activation byte of
+// Korthikanti et al.'s Table 2 (no recompute) is written and read once in the forward pass
+// (2 bytes of traffic) and read once with its gradient written once in the backward pass
+// (2 more): 4 bytes of traffic per stored byte. Sequence parallelism splits the layer-norm and dropout part (the "10" of Table 2)
+// over tp, which is where its speed-up comes from. Full recompute repeats the forward traffic;
+// selective recompute repeats the softmax and attention-dropout traffic (the 5 a s / h t term),
+// which is why it costs ~2.7 % of time on GPT-3 though its FLOPs are far fewer (sec. 5).
+FC_HD inline double elementwise_bytes_per_layer(const transformer_shape& m, const parallel_layout& l)
+{
+  parallel_layout stored = l;
+  stored.recompute = static_cast<int>(recompute_mode::none);
+  const double bytes = activation_bytes_per_layer(m, stored);
+  const double scores = m.seq * l.micro_batch * m.hidden * 5.0 * m.heads * m.seq / (m.hidden * l.tp);
+  double traffic = 4.0 * bytes;
+  if (l.recompute == static_cast<int>(recompute_mode::full)) {
+    traffic += 2.0 * bytes;
+  } else if (l.recompute == static_cast<int>(recompute_mode::selective)) {
+    traffic += 2.0 * scores;
+  }
+  return traffic;
+}
+
+// Tensor-parallel traffic per layer and micro-batch, in all-reduces of the 2-byte s b h
+// activations: 2 forward and 2 backward (Shoeybi et al. 2019, fig. 4), 2 more when full
+// recompute repeats the forward. Sequence parallelism turns each all-reduce into an
+// all-gather plus a reduce-scatter of the same volume, and re-gathers the inputs of the two
+// column-parallel GEMMs in the backward pass instead of storing them (Korthikanti et al. 2022
+// sec. 4.2.2; Megatron-LM's sequence-parallel linear layer): two all-gathers, one more
+// all-reduce's worth.
+FC_HD inline double tp_allreduces_per_layer(const parallel_layout& l)
+{
+  double n = 4.0;
+  if (l.recompute == static_cast<int>(recompute_mode::full)) {
+    n += 2.0;
+  }
+  if (l.sequence_parallel != 0) {
+    n += 1.0;
+  }
+  return n;
+}
+
+// Data-parallel traffic per step, in bytes through each device's link, and the compute it can
+// hide behind. Ψ = 2-byte gradients (or weights) of the device's parameters, r = (n-1)/n.
+//   ZeRO 0/1: one all-reduce (or reduce-scatter + all-gather, the same 2 r Ψ; Rajbhandari et
+//             al. 2020 sec. 7.2.1) per step; the gradient reduction overlaps the last
+//             micro-batch's backward pass and the distributed optimizer's parameter gather the
+//             next step's first forward pass (Megatron-LM overlap_grad_reduce /
+//             overlap_param_gather): one micro-batch's forward + backward.
+//   ZeRO 2:   a reduce-scatter after every micro-batch (the gradients are partitioned, so
+//             accumulation cannot wait) plus the final all-gather: (m + 1) r Ψ; each
+//             reduce-scatter overlaps its micro-batch's backward pass.
+//   ZeRO 3:   weights all-gathered in every micro-batch's forward and backward and gradients
+//             reduce-scattered: 3 m r Ψ (sec. 7.2.2: 1.5x the baseline per micro-batch); the
+//             gathers prefetch behind the whole forward and backward.
+FC_HD inline double dp_exposed_seconds(const transformer_shape& m, const parallel_layout& l, const system_figures& s,
+                                       double microbatches, double busy_seconds)
+{
+  if (l.dp <= 1.0) {
+    return 0.0;
+  }
+  const double psi = 2.0 * (layer_parameters_per_device(m, l) + embedding_parameters_per_device(m, l));
+  const double r = (l.dp - 1.0) / l.dp;
+  const link_figures link = link_for(l.tp * l.pp * l.dp, s);
+  double volume = 0.0;
+  double window = 0.0;
+  const double backward = busy_seconds * (2.0 / 3.0);
+  if (l.zero >= 3) {
+    volume = 3.0 * microbatches * r * psi;
+    window = busy_seconds;
+  } else if (l.zero == 2) {
+    volume = (microbatches + 1.0) * r * psi;
+    window = backward;
+  } else {
+    volume = 2.0 * r * psi;
+    window = busy_seconds / microbatches;
+  }
+  const double seconds = volume / (link.bytes_per_s * link.efficiency);
+  const double exposed = seconds - s.dp_overlap * window;
+  return exposed > 0.0 ? exposed : 0.0;
+}
+
+// The Adam update is memory-bound: per parameter of the device's optimizer shard it reads the
+// fp32 master weight, both moments and the gradient and writes the three back plus the
+// 16-bit weight: 4 x 4 + 3 x 4 + 2 = 30 bytes.
+FC_HD inline double optimizer_seconds(const transformer_shape& m, const parallel_layout& l, const system_figures& s)
+{
+  const double shard = (layer_parameters_per_device(m, l) + embedding_parameters_per_device(m, l)) /
+                       (l.zero >= 1 ? l.dp : 1.0);
+  return 30.0 * shard / (s.memory_bandwidth_bytes_per_s * s.elementwise);
+}
+
+// Step time of one iteration, for the slowest pipeline stage (the last: its L/p layers plus
+// the LM head):
+//   compute     = m x its matmul FLOPs per micro-batch / (peak x matmul efficiency)
+//   elementwise = m x (L/p) x elementwise bytes / (HBM bandwidth x elementwise fraction)
+//   tensor      = m x (L/p) x all-reduces of 2 s b h bytes over the tp group's link
+//   bubble      = (compute + elementwise + tensor) x (p - 1) / (m v) (Narayanan et al. 2021
+//                 sec. 2.2)
+//   pipeline    = 2 m v sends of 2 s b h / t bytes (Megatron's scatter-gather) per stage
+//   data        = the exposed part of the data-parallel / ZeRO traffic (above)
+//   optimizer   = the Adam update (above)
+FC_HD inline step_estimate estimate_step(const transformer_shape& m, const parallel_layout& l, const system_figures& s)
+{
+  step_estimate e{};
+  const double devices = l.tp * l.pp * l.dp;
+  const double tokens = l.global_batch * m.seq;
+  e.model_flop_per_step = model_flop_per_token(m) * tokens;
+  e.hardware_flop_per_step = hardware_flop_per_token(m, l.recompute) * tokens;
+
+  const double microbatches = l.global_batch / (l.micro_batch * l.dp);
+  const double micro_tokens = l.micro_batch * m.seq;
+  const double logits = logit_flop_per_token(m);
+  const double stage_flop_per_token = (hardware_flop_per_token(m, l.recompute) - logits) / l.pp + logits;
+  const double layers_per_device = m.layers / l.pp;
+  e.compute_seconds = microbatches * micro_tokens * stage_flop_per_token / l.tp /
+                      (s.peak_flop_per_s * matmul_efficiency(m, s));
+  e.elementwise_seconds = microbatches * layers_per_device * elementwise_bytes_per_layer(m, l) /
+                          (s.memory_bandwidth_bytes_per_s * s.elementwise);
+
+  const double activation_bytes = 2.0 * micro_tokens * m.hidden;
+  const link_figures tp_link = link_for(l.tp, s);
+  e.tp_seconds = tp_allreduces_per_layer(l) * layers_per_device * microbatches *
+                 ring_allreduce_seconds(activation_bytes, l.tp, tp_link.bytes_per_s, tp_link.efficiency);
+
+  const double busy = e.compute_seconds + e.elementwise_seconds + e.tp_seconds;
+  e.pp_bubble_seconds = l.pp > 1.0 ? busy * (l.pp - 1.0) / (microbatches * l.interleave) : 0.0;
+  const link_figures pp_link = link_for(l.tp * l.pp, s);
+  e.pp_p2p_seconds = l.pp > 1.0 ? 2.0 * microbatches * l.interleave * (activation_bytes / l.tp) /
+                                      (pp_link.bytes_per_s * pp_link.efficiency)
+                                : 0.0;
+  e.dp_seconds = dp_exposed_seconds(m, l, s, microbatches, busy);
+  e.optimizer_seconds = optimizer_seconds(m, l, s);
+
+  e.step_seconds = busy + e.pp_bubble_seconds + e.pp_p2p_seconds + e.dp_seconds + e.optimizer_seconds;
+  e.mfu = e.model_flop_per_step / (e.step_seconds * devices * s.peak_flop_per_s);
+  e.hfu = e.hardware_flop_per_step / (e.step_seconds * devices * s.peak_flop_per_s);
+
+  e.memory = state_memory(m, l);
+  e.memory.activations = activation_memory(m, l);
+  e.memory.total = e.memory.weights + e.memory.gradients + e.memory.optimizer + e.memory.activations;
+  e.fits = e.memory.total <= s.memory_bytes ? 1 : 0;
+  return e;
+}
+
+}  // namespace fleetcap
