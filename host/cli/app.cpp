@@ -120,6 +120,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
   setup_comply(app, commands);
   setup_train(app, commands);
   setup_calibrate(app, commands);
+  setup_validate(app, commands);
   setup_sweep(app, commands);
   setup_bench(app, commands);
   setup_specs(app, commands);

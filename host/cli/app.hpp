@@ -70,6 +70,7 @@ void setup_calibrate(CLI::App& app, std::vector<std::pair<CLI::App*, command_run
 void setup_sweep(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_bench(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_report(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+void setup_validate(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 
 // `comply --fleet`, in cmd_comply_fleet.cpp.
 void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const std::vector<rule>& rules,

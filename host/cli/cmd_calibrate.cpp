@@ -23,7 +23,7 @@ struct calibrate_options {
   std::string runs;
   std::string system;
   std::string out;
-  std::string precision = "bf16";
+  std::string precision;  // default: the run set's
 };
 
 double mean(const std::vector<double>& v)
@@ -69,7 +69,7 @@ void run_calibrate(context& ctx, const calibrate_options& o)
   const auto& part = find_part(parts, system.part);
   const auto backend = ctx.backend();
   const auto grid = default_calibration_grid();
-  const auto r = calibrate(backend, set, system, part, parse_precision(o.precision), grid);
+  const auto r = calibrate(backend, set, system, part, parse_precision(o.precision.empty() ? set.precision : o.precision), grid);
   const double loo = mean(r.held_out_errors);
   const double lomo = mean(r.held_out_model_errors);
   const double lomo_max =
@@ -86,6 +86,9 @@ void run_calibrate(context& ctx, const calibrate_options& o)
     summary += "; leave-one-model-out mean " + percent(lomo) + ", max " + percent(lomo_max);
   }
   summary += ". The in-sample figures are not a validation.";
+  if (!r.dp_overlap_identified) {
+    summary += " dp_overlap is not identified by these runs (every run has dp = 1) and was kept at the system's value.";
+  }
   nlohmann::json notes = system.notes;
   notes.push_back(summary);
   nlohmann::json fitted = {{"id", id},
@@ -102,6 +105,7 @@ void run_calibrate(context& ctx, const calibrate_options& o)
                                            {"scale_out_collective", r.fitted.scale_out_collective},
                                            {"dp_overlap", r.fitted.dp_overlap},
                                            {"elementwise", r.fitted.elementwise}}},
+                           {"calibrated_on", {set.id}},
                            {"notes", notes},
                            {"sources", system.sources}};
   for (const auto& s : set.sources) {
@@ -131,7 +135,8 @@ void run_calibrate(context& ctx, const calibrate_options& o)
       runs.push_back(row);
     }
     nlohmann::json j = {{"system", fitted},     {"fit_mean_error", r.fit_mean_error}, {"fit_max_error", r.fit_max_error},
-                        {"grid_points", r.grid_points}, {"backend", backend_name(backend)}, {"runs", runs}};
+                        {"grid_points", r.grid_points}, {"backend", backend_name(backend)}, {"runs", runs},
+                        {"dp_overlap_identified", r.dp_overlap_identified}};
     if (!r.held_out_errors.empty()) {
       j["held_out_mean_error"] = loo;
     }
@@ -148,6 +153,7 @@ void run_calibrate(context& ctx, const calibrate_options& o)
       << format_number(r.fitted.matmul_half_size, 0) << ", scale-up collective "
       << format_number(r.fitted.scale_up_collective, 2) << ", scale-out collective "
       << format_number(r.fitted.scale_out_collective, 2) << ", dp_overlap " << format_number(r.fitted.dp_overlap, 2)
+      << (r.dp_overlap_identified ? "" : " (not identified: every run has dp = 1; the system's value is kept)")
       << " (elementwise " << format_number(r.fitted.elementwise, 2) << ", not fitted)\n\n";
   text_table t({"run", "measured", "predicted", "in-sample error", "leave-one-out", "leave-one-model-out"},
                {false, true, true, true, true, true});
@@ -184,7 +190,7 @@ void setup_calibrate(CLI::App& app, std::vector<std::pair<CLI::App*, command_run
   cmd->add_option("runs", o->runs, "Run set file (or catalogue id, e.g. megatron-selene-2021)")->required()->type_name("RUNS");
   cmd->add_option("--system", o->system, "System to calibrate, an id or a system file (default: the run set's)")->type_name("ID|FILE");
   cmd->add_option("--out", o->out, "Write the calibrated system file here")->type_name("FILE");
-  cmd->add_option("--precision", o->precision, "Precision of the measured runs (default bf16)");
+  cmd->add_option("--precision", o->precision, "Precision of the measured runs (default: the run set's \"precision\", else bf16)");
   commands.emplace_back(cmd, [o](context& ctx) { run_calibrate(ctx, *o); });
 }
 

@@ -43,10 +43,10 @@ bool same_shape(const transformer_shape& a, const transformer_shape& b)
 }  // namespace
 
 calibration_result calibrate(backend_kind backend, const run_set& set, const system_spec& system, const part_spec& part,
-                             numeric_format precision, const calibration_grid& grid)
+                             numeric_format precision, const calibration_grid& grid_in)
 {
   std::uint64_t points = 1;
-  for (auto c : grid.count) {
+  for (auto c : grid_in.count) {
     FC_EXPECTS(c >= 1, "calibration grid: every axis needs at least one point");
     FC_EXPECTS(points <= (std::uint64_t{1} << 40) / c, "calibration grid: too many points to search");
     points *= c;
@@ -69,6 +69,19 @@ calibration_result calibrate(backend_kind backend, const run_set& set, const sys
     out.model_of_run.push_back(model);
   }
   const system_figures base = figures_for(system, part, precision);
+  // With dp = 1 in every run, no run says anything about dp_overlap: keep the system's value
+  // instead of reporting the grid's first point as a fit.
+  bool any_dp = false;
+  for (const auto& r : runs) {
+    any_dp = any_dp || r.layout.dp > 1.0;
+  }
+  calibration_grid grid = grid_in;
+  if (!any_dp) {
+    points /= grid.count[4];
+    grid.low[4] = grid.high[4] = system.dp_overlap;
+    grid.count[4] = 1;
+    out.dp_overlap_identified = false;
+  }
   out.grid_points = points;
   const auto best = search(backend, runs, -1, grid, base);
   const system_figures fitted = grid_point(grid, base, best.index);

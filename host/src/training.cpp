@@ -2,6 +2,7 @@
 
 #include "fleetcap/training.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -152,7 +153,7 @@ system_spec parse_system(const catalog_file& file, const std::vector<part_spec>&
   const auto j = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(j, file.name, "");
   r.allow_only({"id", "name", "part", "chips_per_node", "scale_up_bandwidth_gbps", "scale_out_gbps_per_chip",
-                "efficiency", "notes", "sources"});
+                "efficiency", "calibrated_on", "notes", "sources"});
   system_spec s;
   s.origin = file.name;
   s.id = r.required_string("id");
@@ -206,6 +207,9 @@ system_spec parse_system(const catalog_file& file, const std::vector<part_spec>&
     if (v > 1.0) {
       e.fail(key, "expected a fraction in (0, 1], got " + format_number(v, 3));
     }
+  }
+  if (j.contains("calibrated_on")) {
+    s.calibrated_on = r.string_array("calibrated_on", false);
   }
   s.notes = r.string_array("notes", false);
   s.sources = r.string_array("sources", true);
@@ -350,6 +354,18 @@ const workload& find_workload(const std::vector<workload>& workloads, const std:
   throw input_error(msg + "; the files are in data/workloads/");
 }
 
+std::vector<std::string> run_set_ids(const catalog_source& source)
+{
+  std::vector<std::string> ids;
+  for (const auto& f : source.json_files("data/workloads")) {
+    if (f.name.size() > 10 && f.name.compare(f.name.size() - 10, 10, ".runs.json") == 0) {
+      ids.push_back(stem_of(f.name));
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 run_set load_run_set(const std::string& path_or_id, const catalog_source& source)
 {
   catalog_file file;
@@ -370,11 +386,20 @@ run_set load_run_set(const std::string& path_or_id, const catalog_source& source
   }
   const auto j = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(j, file.name, "");
-  r.allow_only({"id", "system", "runs", "notes", "sources"});
+  r.allow_only({"id", "system", "precision", "runs", "notes", "sources"});
   run_set set;
   set.origin = file.name;
   set.id = r.required_string("id");
   set.system = r.required_string("system");
+  if (j.contains("precision")) {
+    set.precision = r.required_string("precision");
+    try {
+      parse_precision(set.precision);
+    } catch (const input_error&) {
+      r.fail("precision", "expected one of fp64, fp32, tf32, bf16, fp16, fp8, int8, fp4, got \"" +
+                              set.precision.substr(0, 20) + "\"");
+    }
+  }
   set.sources = r.string_array("sources", true);
   if (!j.contains("runs") || !j.at("runs").is_array() || j.at("runs").empty()) {
     r.fail("runs", "expected a non-empty array of runs");

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "app.hpp"
@@ -226,6 +227,45 @@ TEST(cli_sweep, rows_and_bad_input_leave_no_file)
   EXPECT_TRUE(std::filesystem::is_empty(dir));
   expect_input_error(run_cli({"sweep", "training-gird"}), "no catalogue scenario has this id (closest: training-grid");
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// `validate` predicts every shipped run set on its own system and says, per set, whether that
+// system was fitted on it (in-sample) or not.
+TEST(cli_validate, every_run_set_with_its_fit_status)
+{
+  const auto r = test::run_fleetcap({"validate", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> by_set;
+  for (const auto& s : j["run_sets"]) {
+    by_set[s["set"].get<std::string>()] = s;
+  }
+  ASSERT_TRUE(by_set.count("megatron-selene-2021") && by_set.count("megatron-selene-2022") &&
+              by_set.count("nemo-h100-fp8-2024"));
+  EXPECT_TRUE(by_set["megatron-selene-2021"]["in_sample"].get<bool>());
+  EXPECT_FALSE(by_set["nemo-h100-fp8-2024"]["in_sample"].get<bool>());
+  for (const auto& [id, s] : by_set) {
+    for (const auto& run : s["runs"]) {
+      EXPECT_TRUE(run["error"].is_number()) << id;
+      EXPECT_GT(run["predicted"].get<double>(), 0) << id;
+    }
+  }
+  // The 2022 software is faster on the same hardware: the 2022 system over-predicts the 2021
+  // runs it was not fitted on, and the output says they are held out.
+  const auto cross = test::run_fleetcap({"validate", "megatron-selene-2021", "--system", "dgx-a100-selene-2022", "--json"});
+  ASSERT_EQ(cross.code, 0) << cross.err;
+  const auto c = nlohmann::json::parse(cross.out)["run_sets"][0];
+  EXPECT_FALSE(c["in_sample"].get<bool>());
+  EXPECT_GT(c["mean_abs_error"].get<double>(), by_set["megatron-selene-2021"]["mean_abs_error"].get<double>());
+  const auto bad = test::run_fleetcap({"validate", "no-such-runs"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(bad.out.empty());
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ struct calibration_result {
   std::vector<double> predicted_step_seconds;    ///< per run, fitted on all
   std::vector<int> model_of_run;                 ///< per run, its model's index (0, 1, ...)
   std::uint64_t grid_points = 0;
+  bool dp_overlap_identified = true;  ///< false when every run has dp = 1 (kept at the system's value)
 };
 
 /// @brief The default search grid: matmul_max 0.40-0.95 (56 points), matmul_half_size

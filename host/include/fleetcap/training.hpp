@@ -26,6 +26,7 @@ struct system_spec {
   double scale_out_collective = 0.8;  ///< fraction of the scale-out link a collective reaches
   double dp_overlap = 0.5;
   double elementwise = 0.7;  ///< fraction of HBM bandwidth memory-bound kernels reach (not fitted)
+  std::vector<std::string> calibrated_on;  ///< run set ids its efficiencies were fitted on
   std::vector<std::string> notes;
   std::vector<std::string> sources;
   std::string origin;
@@ -74,12 +75,16 @@ struct measured_run {
 struct run_set {
   std::string id;
   std::string system;
+  std::string precision = "bf16";  ///< the precision the runs trained in (their peak)
   std::vector<measured_run> runs;
   std::vector<std::string> sources;
   std::string origin;
 };
 
 run_set load_run_set(const std::string& path_or_id, const catalog_source& source);
+
+/// @brief The ids of every run set in the catalogue (`data/workloads/*.runs.json`), sorted.
+std::vector<std::string> run_set_ids(const catalog_source& source);
 
 /// @brief Checks a shape on its own. @throws input_error naming the flag/field.
 void check_shape(const transformer_shape& m, const std::string& where);

@@ -1,6 +1,8 @@
 #include "detail/json_fields.hpp"
 
 #include <cmath>
+#include <set>
+#include <vector>
 
 #include "fleetcap/catalog.hpp"
 #include "fleetcap/error.hpp"
@@ -75,10 +77,74 @@ std::string key_before(const std::string& text, std::size_t offset)
 
 }  // namespace
 
+namespace {
+
+// nlohmann keeps the last of two equal keys without a word; a file with `"id"` twice would
+// load whichever came last. The parser callback tracks the keys of every open object and
+// refuses a repeat, naming its JSON pointer.
+class duplicate_key_check {
+public:
+  explicit duplicate_key_check(const std::string& file) : m_file(file) {}
+
+  bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed)
+  {
+    using event_t = nlohmann::json::parse_event_t;
+    switch (event) {
+      case event_t::object_start: m_frames.push_back({true, {}, {}, 0}); break;
+      case event_t::array_start: m_frames.push_back({false, {}, {}, 0}); break;
+      case event_t::key: {
+        auto& top = m_frames.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second) {
+          throw input_error(m_file + ": " + pointer() + ": duplicate key \"" + top.key.substr(0, 60) +
+                            "\" (a key may appear once per object)");
+        }
+        break;
+      }
+      case event_t::object_end:
+      case event_t::array_end:
+        m_frames.pop_back();
+        value_done();
+        break;
+      case event_t::value: value_done(); break;
+    }
+    return true;
+  }
+
+private:
+  struct frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string key;
+    std::size_t index;
+  };
+
+  void value_done()
+  {
+    if (!m_frames.empty() && !m_frames.back().object) {
+      ++m_frames.back().index;
+    }
+  }
+
+  std::string pointer() const
+  {
+    std::string out;
+    for (const auto& f : m_frames) {
+      out += "/" + (f.object ? escape_pointer_token(f.key) : std::to_string(f.index));
+    }
+    return out;
+  }
+
+  const std::string& m_file;
+  std::vector<frame> m_frames;
+};
+
+}  // namespace
+
 nlohmann::json parse_json(const std::string& file, const std::string& text)
 {
   try {
-    return nlohmann::json::parse(text);
+    return nlohmann::json::parse(text, duplicate_key_check(file));
   } catch (const nlohmann::json::out_of_range& e) {
     // nlohmann reports a literal too large for a double ("1e999") as out_of_range 406, with
     // the literal but no position: find it so the message can say where.

@@ -1,0 +1,106 @@
+// System files (specs/systems/) and run sets (data/workloads/*.runs.json): bad input names the
+// file, the field and the problem.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetcap/training.hpp"
+#include "test_util.hpp"
+
+namespace fleetcap {
+namespace {
+
+using nlohmann::json;
+
+json valid_system()
+{
+  return {{"id", "t"},
+          {"name", "n"},
+          {"part", "a100-sxm4-80gb"},
+          {"chips_per_node", 8},
+          {"scale_up_bandwidth_gbps", 600},
+          {"scale_out_gbps_per_chip", 25},
+          {"efficiency",
+           {{"matmul_max", 0.7},
+            {"matmul_half_size", 1024},
+            {"scale_up_collective", 0.7},
+            {"scale_out_collective", 0.5},
+            {"dp_overlap", 0.5}}},
+          {"calibrated_on", {"megatron-selene-2021"}},
+          {"notes", json::array()},
+          {"sources", {"s"}}};
+}
+
+std::string reject_system(const std::string& text)
+{
+  const auto parts = load_specs(*builtin_catalog());
+  return test::input_error_message([&] { parse_system({"specs/systems/t.json", text}, parts); });
+}
+
+TEST(system_loader, valid_file_loads_with_the_default_elementwise_fraction)
+{
+  const auto parts = load_specs(*builtin_catalog());
+  const auto s = parse_system({"specs/systems/t.json", valid_system().dump()}, parts);
+  EXPECT_DOUBLE_EQ(s.scale_out_collective, 0.5);
+  EXPECT_DOUBLE_EQ(s.elementwise, 0.7);
+  EXPECT_EQ(s.calibrated_on, std::vector<std::string>{"megatron-selene-2021"});
+}
+
+TEST(system_loader, bad_input)
+{
+  EXPECT_NE(reject_system("{\"id\": ").find("specs/systems/t.json"), std::string::npos);
+  EXPECT_NE(reject_system("{\"id\": \"t\", \"id\": \"t\"}").find("duplicate"), std::string::npos);
+  auto j = valid_system();
+  j.erase("part");
+  EXPECT_EQ(reject_system(j.dump()), "specs/systems/t.json: /part: missing required field");
+  j = valid_system();
+  j["part"] = "a100";
+  EXPECT_NE(reject_system(j.dump()).find("/part: unknown part id \"a100\""), std::string::npos);
+  j = valid_system();
+  j["scale_out_gbps_per_chip"] = -25;
+  EXPECT_NE(reject_system(j.dump()).find("/scale_out_gbps_per_chip: expected a positive number"), std::string::npos);
+  j = valid_system();
+  j["chips_per_node"] = "eight";
+  EXPECT_NE(reject_system(j.dump()).find("/chips_per_node"), std::string::npos);
+  j = valid_system();
+  j["efficiency"]["collective"] = 0.8;  // the one-efficiency format of earlier versions
+  EXPECT_NE(reject_system(j.dump()).find("/efficiency/collective: split into scale_up_collective and scale_out_collective"),
+            std::string::npos);
+  j = valid_system();
+  j["efficiency"]["scale_up_collective"] = 1.5;
+  EXPECT_NE(reject_system(j.dump()).find("/efficiency/scale_up_collective: expected a fraction in (0, 1]"),
+            std::string::npos);
+  j = valid_system();
+  j["efficiency"].erase("scale_out_collective");
+  EXPECT_NE(reject_system(j.dump()).find("/efficiency/scale_out_collective: missing required field"), std::string::npos);
+  j = valid_system();
+  j["efficiency"]["dp_overlap"] = 2;
+  EXPECT_NE(reject_system(j.dump()).find("/efficiency/dp_overlap: expected a fraction in [0, 1]"), std::string::npos);
+  j = valid_system();
+  j["efficiency"]["elementwise"] = 0;
+  EXPECT_NE(reject_system(j.dump()).find("/efficiency/elementwise"), std::string::npos);
+  j = valid_system();
+  j["calibrated_on"] = "megatron-selene-2021";
+  EXPECT_NE(reject_system(j.dump()).find("/calibrated_on"), std::string::npos);
+  j = valid_system();
+  j["efficiency"]["matmul_max"] = nullptr;
+  EXPECT_NE(reject_system(j.dump()).find("/efficiency/matmul_max"), std::string::npos);
+  std::string deep;
+  for (int i = 0; i < 2000; ++i) {
+    deep += "[";
+  }
+  EXPECT_NE(reject_system(deep).find("specs/systems/t.json"), std::string::npos);
+}
+
+TEST(run_set_loader, precision_is_checked)
+{
+  const auto source = builtin_catalog();
+  EXPECT_EQ(load_run_set("megatron-selene-2022", *source).precision, "fp16");
+  EXPECT_EQ(load_run_set("nemo-h100-fp8-2024", *source).precision, "fp8");
+  const auto ids = run_set_ids(*source);
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "megatron-selene-2021"), ids.end());
+}
+
+}  // namespace
+}  // namespace fleetcap
