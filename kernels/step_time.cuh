@@ -55,7 +55,7 @@ FC_HD inline double elementwise_bytes_per_layer(const transformer_shape& m, cons
   parallel_layout stored = l;
   stored.recompute = static_cast<int>(recompute_mode::none);
   const double bytes = activation_bytes_per_layer(m, stored);
-  const double scores = m.seq * l.micro_batch * m.hidden * 5.0 * m.heads * m.seq / (m.hidden * l.tp);
+  const double scores = m.seq * l.micro_batch * m.hidden * 5.0 * m.heads * m.seq / (m.hidden * l.tp) / context_parallel(l);
   double traffic = 4.0 * bytes;
   if (l.recompute == static_cast<int>(recompute_mode::full)) {
     traffic += 2.0 * bytes;
@@ -100,12 +100,13 @@ FC_HD inline double tp_allreduces_per_layer(const parallel_layout& l)
 FC_HD inline double dp_exposed_seconds(const transformer_shape& m, const parallel_layout& l, const system_figures& s,
                                        double microbatches, double busy_seconds)
 {
-  if (l.dp <= 1.0) {
+  const double group = l.dp * context_parallel(l);  // context-parallel ranks reduce gradients too
+  if (group <= 1.0) {
     return 0.0;
   }
   const double psi = 2.0 * (layer_parameters_per_device(m, l) + embedding_parameters_per_device(m, l));
-  const double r = (l.dp - 1.0) / l.dp;
-  const link_figures link = link_for(l.tp * l.pp * l.dp, s);
+  const double r = (group - 1.0) / group;
+  const link_figures link = link_for(l.tp * context_parallel(l) * l.pp * l.dp, s);
   double volume = 0.0;
   double window = 0.0;
   const double backward = busy_seconds * (2.0 / 3.0);
@@ -130,46 +131,90 @@ FC_HD inline double dp_exposed_seconds(const transformer_shape& m, const paralle
 FC_HD inline double optimizer_seconds(const transformer_shape& m, const parallel_layout& l, const system_figures& s)
 {
   const double shard = (layer_parameters_per_device(m, l) + embedding_parameters_per_device(m, l)) /
-                       (l.zero >= 1 ? l.dp : 1.0);
+                       (l.zero >= 1 ? l.dp * context_parallel(l) : 1.0);
   return 30.0 * shard / (s.memory_bandwidth_bytes_per_s * s.elementwise);
 }
 
-// Step time of one iteration, for the slowest pipeline stage (the last: its L/p layers plus
-// the LM head):
+// Context parallelism (Llama 3 paper sec. 3.3.2): each rank holds s/cp of the sequence and
+// all-gathers the keys and values of the others for attention in the forward pass, again in
+// the backward pass, and reduce-scatters their gradients: 3 x (cp - 1) shards of
+// 2 x (s b / cp) x kv_heads x head_dim / tp 2-byte values per layer and micro-batch.
+FC_HD inline double cp_seconds_per_layer(const transformer_shape& m, const parallel_layout& l, const system_figures& s)
+{
+  const double cp = context_parallel(l);
+  if (cp <= 1.0) {
+    return 0.0;
+  }
+  const double shard = 2.0 * 2.0 * (m.seq * l.micro_batch / cp) * m.kv_heads * head_dim(m) / l.tp;
+  const link_figures link = link_for(l.tp * cp, s);
+  return 3.0 * (cp - 1.0) * shard / (link.bytes_per_s * link.efficiency);
+}
+
+// The busy time of one device of a pipeline stage over the step: its matmuls (its layers, plus
+// the LM head on the last stage), memory-bound work, and tensor- and context-parallel traffic.
+struct stage_time {
+  double compute;
+  double elementwise;
+  double tp;
+  double cp;
+  double busy() const { return compute + elementwise + tp + cp; }
+};
+
+FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_layout& l, const system_figures& s,
+                                   pipeline_stage which)
+{
+  const double microbatches = l.global_batch / (l.micro_batch * l.dp);
+  const double micro_tokens = l.micro_batch * m.seq / context_parallel(l);
+  const double logits = logit_flop_per_token(m);
+  const double per_layer = (hardware_flop_per_token(m, l.recompute) - logits) / m.layers;
+  const double layers = stage_layers(m, l, which);
+  const bool has_head = l.pp <= 1.0 || which == pipeline_stage::last;
+  stage_time t{};
+  t.compute = microbatches * micro_tokens * (layers * per_layer + (has_head ? logits : 0.0)) / l.tp /
+              (s.peak_flop_per_s * matmul_efficiency(m, s));
+  t.elementwise = microbatches * layers * elementwise_bytes_per_layer(m, l) / (s.memory_bandwidth_bytes_per_s * s.elementwise);
+  const link_figures tp_link = link_for(l.tp, s);
+  t.tp = tp_allreduces_per_layer(l) * layers * microbatches *
+         ring_allreduce_seconds(2.0 * micro_tokens * m.hidden, l.tp, tp_link.bytes_per_s, tp_link.efficiency);
+  t.cp = microbatches * layers * cp_seconds_per_layer(m, l, s);
+  return t;
+}
+
+// Step time of one iteration, for the slowest pipeline stage (of the first, a middle and the
+// last; with even stages the last, which also runs the LM head):
 //   compute     = m x its matmul FLOPs per micro-batch / (peak x matmul efficiency)
-//   elementwise = m x (L/p) x elementwise bytes / (HBM bandwidth x elementwise fraction)
-//   tensor      = m x (L/p) x all-reduces of 2 s b h bytes over the tp group's link
-//   bubble      = (compute + elementwise + tensor) x (p - 1) / (m v) (Narayanan et al. 2021
-//                 sec. 2.2)
-//   pipeline    = 2 m v sends of 2 s b h / t bytes (Megatron's scatter-gather) per stage
+//   elementwise = m x its layers x elementwise bytes / (HBM bandwidth x elementwise fraction)
+//   tensor      = m x its layers x all-reduces of 2 s b h / cp bytes over the tp group's link
+//   context     = m x its layers x the K/V exchange (above)
+//   bubble      = the busy time x (p - 1) / (m v) (Narayanan et al. 2021 sec. 2.2)
+//   pipeline    = 2 m v sends of 2 s b h / (t cp) bytes (Megatron's scatter-gather) per stage
 //   data        = the exposed part of the data-parallel / ZeRO traffic (above)
 //   optimizer   = the Adam update (above)
 FC_HD inline step_estimate estimate_step(const transformer_shape& m, const parallel_layout& l, const system_figures& s)
 {
   step_estimate e{};
-  const double devices = l.tp * l.pp * l.dp;
+  const double cp = context_parallel(l);
+  const double devices = l.tp * cp * l.pp * l.dp;
   const double tokens = l.global_batch * m.seq;
   e.model_flop_per_step = model_flop_per_token(m) * tokens;
   e.hardware_flop_per_step = hardware_flop_per_token(m, l.recompute) * tokens;
-
   const double microbatches = l.global_batch / (l.micro_batch * l.dp);
-  const double micro_tokens = l.micro_batch * m.seq;
-  const double logits = logit_flop_per_token(m);
-  const double stage_flop_per_token = (hardware_flop_per_token(m, l.recompute) - logits) / l.pp + logits;
-  const double layers_per_device = m.layers / l.pp;
-  e.compute_seconds = microbatches * micro_tokens * stage_flop_per_token / l.tp /
-                      (s.peak_flop_per_s * matmul_efficiency(m, s));
-  e.elementwise_seconds = microbatches * layers_per_device * elementwise_bytes_per_layer(m, l) /
-                          (s.memory_bandwidth_bytes_per_s * s.elementwise);
 
-  const double activation_bytes = 2.0 * micro_tokens * m.hidden;
-  const link_figures tp_link = link_for(l.tp, s);
-  e.tp_seconds = tp_allreduces_per_layer(l) * layers_per_device * microbatches *
-                 ring_allreduce_seconds(activation_bytes, l.tp, tp_link.bytes_per_s, tp_link.efficiency);
-
-  const double busy = e.compute_seconds + e.elementwise_seconds + e.tp_seconds;
+  stage_time slowest = stage_busy(m, l, s, pipeline_stage::last);
+  if (l.pp > 1.0) {
+    const stage_time first = stage_busy(m, l, s, pipeline_stage::first);
+    const stage_time middle = stage_busy(m, l, s, pipeline_stage::middle);
+    slowest = first.busy() > slowest.busy() ? first : slowest;
+    slowest = middle.busy() > slowest.busy() ? middle : slowest;
+  }
+  e.compute_seconds = slowest.compute;
+  e.elementwise_seconds = slowest.elementwise;
+  e.tp_seconds = slowest.tp;
+  e.cp_seconds = slowest.cp;
+  const double busy = slowest.busy();
   e.pp_bubble_seconds = l.pp > 1.0 ? busy * (l.pp - 1.0) / (microbatches * l.interleave) : 0.0;
-  const link_figures pp_link = link_for(l.tp * l.pp, s);
+  const link_figures pp_link = link_for(l.tp * cp * l.pp, s);
+  const double activation_bytes = 2.0 * l.micro_batch * m.seq / cp * m.hidden;
   e.pp_p2p_seconds = l.pp > 1.0 ? 2.0 * microbatches * l.interleave * (activation_bytes / l.tp) /
                                       (pp_link.bytes_per_s * pp_link.efficiency)
                                 : 0.0;
@@ -180,9 +225,7 @@ FC_HD inline step_estimate estimate_step(const transformer_shape& m, const paral
   e.mfu = e.model_flop_per_step / (e.step_seconds * devices * s.peak_flop_per_s);
   e.hfu = e.hardware_flop_per_step / (e.step_seconds * devices * s.peak_flop_per_s);
 
-  e.memory = state_memory(m, l);
-  e.memory.activations = activation_memory(m, l);
-  e.memory.total = e.memory.weights + e.memory.gradients + e.memory.optimizer + e.memory.activations;
+  e.memory = device_memory(m, l);
   e.fits = e.memory.total <= s.memory_bytes ? 1 : 0;
   return e;
 }

@@ -86,7 +86,8 @@ FC_HD inline void evaluate_training_point(const sweep_config& c, const double* x
 
 // Layout search. Inputs: 0 tp, 1 pp, 2 micro-batch, 3 interleave, 4 recompute, 5 sequence
 // parallel, 6 ZeRO stage, 7 chips, 8 global batch, 9 batch policy (0: the global batch must
-// divide exactly; 1: round it down to a multiple of micro-batch x dp, as Calculon does).
+// divide exactly; 1: round it down to a multiple of micro-batch x dp, as Calculon does), 10
+// context-parallel size.
 // Metrics: 0 step seconds, 1 MFU, 2 memory bytes per device, 3 usable (a valid layout that fits
 // memory), 4 valid layout, 5 samples per second, 6 the global batch used, 7 layout_reason.
 FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, double* m)
@@ -100,7 +101,8 @@ FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, 
   l.sequence_parallel = static_cast<int>(x[5]);
   l.zero = static_cast<int>(x[6]);
   const double chips = x[7];
-  l.dp = chips / (l.tp * l.pp);
+  l.cp = x[10];
+  l.dp = chips / (l.tp * l.pp * l.cp);
   const double per_step = l.micro_batch * l.dp;
   l.global_batch = x[9] != 0.0 ? floor(x[8] / per_step) * per_step : x[8];
   const transformer_shape& s = c.shape;
@@ -110,6 +112,8 @@ FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, 
     why = layout_reason::chips_not_divisible;
   } else if (fmod(s.heads, l.tp) != 0.0) {
     why = layout_reason::heads_not_divisible;
+  } else if (l.cp > 1.0 && fmod(s.seq, 2.0 * l.cp) != 0.0) {
+    why = layout_reason::sequence_not_divisible;
   } else if (fmod(s.layers, l.pp * l.interleave) != 0.0) {
     why = layout_reason::layers_not_divisible;
   } else if (l.global_batch < per_step || fmod(l.global_batch, per_step) != 0.0) {

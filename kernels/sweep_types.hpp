@@ -102,7 +102,7 @@ struct sweep_accumulator {
 // Why a layout is not usable, in the order the checks run (metric 7 of the layout evaluator).
 enum class layout_reason : int {
   usable = 0,
-  chips_not_divisible = 1,   // tp x pp does not divide the chips
+  chips_not_divisible = 1,   // tp x cp x pp does not divide the chips
   heads_not_divisible = 2,   // tp does not divide the attention heads
   layers_not_divisible = 3,  // pp x interleave does not divide the layers
   batch_not_divisible = 4,   // micro-batch x dp does not divide the global batch (or exceeds it)
@@ -110,7 +110,8 @@ enum class layout_reason : int {
   sp_needs_tp = 6,
   zero_with_pp = 7,          // ZeRO 2/3 with pipeline parallelism (DeepSpeed does not support it)
   out_of_memory = 8,
+  sequence_not_divisible = 9,  // 2 x cp does not divide the sequence
 };
-inline constexpr int layout_reason_count = 9;
+inline constexpr int layout_reason_count = 10;
 
 }  // namespace fleetcap

@@ -8,17 +8,46 @@
 
 namespace fleetcap {
 
-// Parameters on the most loaded device: its L/p layers split over tp, plus the embedding on
-// the first stage (and the LM head on the last, which Megatron keeps as a second copy even
-// when tied), each split over tp (vocabulary-parallel, Shoeybi et al. 2019 sec. 3).
-FC_HD inline double layer_parameters_per_device(const transformer_shape& m, const parallel_layout& l)
+FC_HD inline double context_parallel(const parallel_layout& l) { return l.cp > 1.0 ? l.cp : 1.0; }
+
+// Layers per pipeline stage. Even by default; real runs move a layer or two off the first and
+// last stages to make room for the embedding and the LM head (Llama 3 405B: 126 layers over
+// pp 16 with one fewer on the first and last stage, Llama 3 paper sec. 3.3.2; BLOOM: 70
+// layers over pp 12). The middle stages share the rest evenly.
+enum class pipeline_stage : int { first = 0, middle = 1, last = 2 };
+
+FC_HD inline double stage_layers(const transformer_shape& m, const parallel_layout& l, pipeline_stage which)
 {
-  return m.layers / l.pp * layer_parameters(m) / l.tp;
+  if (l.pp <= 1.0) {
+    return m.layers;
+  }
+  const double even = m.layers / l.pp;
+  const double first = l.first_stage_layers > 0.0 ? l.first_stage_layers : even;
+  const double last = l.last_stage_layers > 0.0 ? l.last_stage_layers : even;
+  switch (which) {
+    case pipeline_stage::first: return first;
+    case pipeline_stage::last: return last;
+    default: return l.pp > 2.0 ? (m.layers - first - last) / (l.pp - 2.0) : first;
+  }
 }
 
-FC_HD inline double embedding_parameters_per_device(const transformer_shape& m, const parallel_layout& l)
+// Parameters on a device of a stage: its layers split over tp, plus the embedding on the first
+// stage and the LM head on the last (which Megatron keeps as a second copy even when tied),
+// each split over tp (vocabulary-parallel, Shoeybi et al. 2019 sec. 3). Context parallelism
+// splits the sequence, not the weights.
+FC_HD inline double layer_parameters_per_device(const transformer_shape& m, const parallel_layout& l,
+                                                pipeline_stage which = pipeline_stage::first)
 {
-  return (l.pp > 1.0 ? m.vocab * m.hidden : embedding_parameters(m)) / l.tp;
+  return stage_layers(m, l, which) * layer_parameters(m) / l.tp;
+}
+
+FC_HD inline double embedding_parameters_per_device(const transformer_shape& m, const parallel_layout& l,
+                                                    pipeline_stage which = pipeline_stage::first)
+{
+  if (l.pp <= 1.0) {
+    return embedding_parameters(m) / l.tp;
+  }
+  return which == pipeline_stage::middle ? 0.0 : m.vocab * m.hidden / l.tp;
 }
 
 // Bytes per parameter of mixed-precision Adam state.
@@ -38,10 +67,21 @@ FC_HD inline memory_breakdown state_bytes(double parameters, const parallel_layo
   return b;
 }
 
-FC_HD inline memory_breakdown state_memory(const transformer_shape& m, const parallel_layout& l)
+// The state ZeRO shards over dp is sharded over dp x cp: context-parallel ranks hold the same
+// weights and join the data-parallel reduction (Megatron-LM's combined dp-cp group).
+FC_HD inline parallel_layout sharding_layout(const parallel_layout& l)
 {
-  const double layers = layer_parameters_per_device(m, l);
-  const double embedding = embedding_parameters_per_device(m, l);
+  parallel_layout s = l;
+  s.dp = l.dp * context_parallel(l);
+  return s;
+}
+
+FC_HD inline memory_breakdown state_memory(const transformer_shape& m, const parallel_layout& layout,
+                                           pipeline_stage which = pipeline_stage::first)
+{
+  const parallel_layout l = sharding_layout(layout);
+  const double layers = layer_parameters_per_device(m, l, which);
+  const double embedding = embedding_parameters_per_device(m, l, which);
   memory_breakdown b = state_bytes(layers + embedding, l);
   const memory_breakdown e = state_bytes(embedding, l);
   b.embedding_state = e.weights + e.gradients + e.optimizer;
@@ -56,9 +96,11 @@ FC_HD inline memory_breakdown state_memory(const transformer_shape& m, const par
 //   selective:            s b h (10 + 24/t)   or with SP  s b h 34/t
 //   full:                 2 s b h             or with SP  2 s b h / t
 // For a GQA or SwiGLU MLP the 34 changes slightly; the paper's constants are kept.
+// Context parallelism splits the sequence over cp ranks, and with it every term (the score
+// term too: each rank scores s/cp queries against all s keys).
 FC_HD inline double activation_bytes_per_layer(const transformer_shape& m, const parallel_layout& l)
 {
-  const double sbh = m.seq * l.micro_batch * m.hidden;
+  const double sbh = m.seq * l.micro_batch * m.hidden / context_parallel(l);
   const double t = l.tp;
   const double scores = 5.0 * m.heads * m.seq / (m.hidden * t);
   const bool sp = l.sequence_parallel != 0;
@@ -69,16 +111,39 @@ FC_HD inline double activation_bytes_per_layer(const transformer_shape& m, const
   }
 }
 
-// Activations held by the first pipeline stage, the most loaded. With 1F1B it keeps
-// min(m, p) micro-batches in flight over its L/p layers, i.e. L layers' worth when m >= p
-// (Korthikanti et al. 2022 sec. 4.2.3). Only the interleaved schedule adds the factor
-// 1 + (p - 1) / (p v) (same section); with v = 1 there is no such factor.
-FC_HD inline double activation_memory(const transformer_shape& m, const parallel_layout& l)
+// Activations held by a stage's device. With 1F1B stage k keeps min(m, p - k) micro-batches in
+// flight, so the first stage holds L layers' worth when m >= p (Korthikanti et al. 2022 sec.
+// 4.2.3). Only the interleaved schedule adds the factor 1 + (p - 1) / (p v) (same section);
+// with v = 1 there is no such factor. The middle stage reported is the second (k = 1), the
+// most loaded of them.
+FC_HD inline double activation_memory(const transformer_shape& m, const parallel_layout& l,
+                                      pipeline_stage which = pipeline_stage::first)
 {
   const double interleaved = l.pp > 1.0 && l.interleave > 1.0 ? 1.0 + (l.pp - 1.0) / (l.pp * l.interleave) : 1.0;
   const double microbatches = l.global_batch / (l.micro_batch * l.dp);
-  const double in_flight = microbatches < l.pp ? microbatches : l.pp;
-  return activation_bytes_per_layer(m, l) * (m.layers / l.pp) * in_flight * interleaved;
+  const double k = which == pipeline_stage::first ? 0.0 : (which == pipeline_stage::middle ? 1.0 : l.pp - 1.0);
+  const double stages_ahead = l.pp - k;
+  const double in_flight = microbatches < stages_ahead ? microbatches : stages_ahead;
+  return activation_bytes_per_layer(m, l) * stage_layers(m, l, which) * in_flight * interleaved;
+}
+
+// What the most loaded device holds: the largest total over the first, a middle and the last
+// stage.
+FC_HD inline memory_breakdown device_memory(const transformer_shape& m, const parallel_layout& l)
+{
+  memory_breakdown best{};
+  const int stages = l.pp > 2.0 ? 3 : (l.pp > 1.0 ? 2 : 1);
+  for (int i = 0; i < stages; ++i) {
+    const pipeline_stage which =
+        i == 0 ? pipeline_stage::first : (i == 1 && stages == 3 ? pipeline_stage::middle : pipeline_stage::last);
+    memory_breakdown b = state_memory(m, l, which);
+    b.activations = activation_memory(m, l, which);
+    b.total = b.weights + b.gradients + b.optimizer + b.activations;
+    if (i == 0 || b.total > best.total) {
+      best = b;
+    }
+  }
+  return best;
 }
 
 }  // namespace fleetcap

@@ -31,6 +31,9 @@ struct parallel_layout {
   int recompute;        // recompute_mode
   int sequence_parallel;
   int zero;             // ZeRO stage 0..3
+  double cp;                  // context-parallel size (sequence split over cp ranks); 0 or 1 = none
+  double first_stage_layers;  // layers on the first pipeline stage; 0 = even split
+  double last_stage_layers;   // layers on the last pipeline stage; 0 = even split
 };
 
 // What the step-time model needs of the hardware, per chip.
@@ -63,6 +66,7 @@ struct step_estimate {
   double compute_seconds;      // matmuls of the slowest pipeline stage
   double elementwise_seconds;  // memory-bound layer work (layer norms, dropout, softmax, GELU, residuals)
   double tp_seconds;
+  double cp_seconds;           // context-parallel K/V exchange
   double pp_bubble_seconds;
   double pp_p2p_seconds;
   double dp_seconds;           // exposed (not overlapped) part of the data-parallel / ZeRO traffic

@@ -35,7 +35,8 @@ struct train_options {
   double experts = 1, top_k = 1;
   bool tied = false;
   // Layout
-  double tp = 1, pp = 1, dp = NAN, micro_batch = 1, global_batch = NAN, interleave = 1;
+  double tp = 1, pp = 1, dp = NAN, micro_batch = 1, global_batch = NAN, interleave = 1, cp = 1;
+  double first_stage_layers = NAN, last_stage_layers = NAN;
   std::string recompute = "none";
   bool sequence_parallel = false;
   int zero = 0;
@@ -43,6 +44,7 @@ struct train_options {
   bool search = false;
   int top = 5;
   std::string batch_policy = "auto";
+  std::string config;
 };
 
 bool given(double x) { return !std::isnan(x); }
@@ -72,14 +74,15 @@ const char* reason_text(int r)
 {
   static const char* const text[layout_reason_count] = {
       "usable",
-      "tp x pp does not divide the chips",
+      "tp x cp x pp does not divide the chips",
       "tp does not divide the attention heads",
       "pp x interleave does not divide the layers",
       "micro-batch x dp does not divide the global batch",
       "interleave > 1 needs pp > 1",
       "sequence parallelism needs tp > 1",
       "ZeRO 2/3 does not combine with pipeline parallelism (DeepSpeed)",
-      "does not fit memory"};
+      "does not fit memory",
+      "2 x cp does not divide the sequence"};
   return r >= 0 && r < layout_reason_count ? text[r] : "unknown";
 }
 
@@ -145,6 +148,11 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
   // Every micro-batch to 8 (odd ones matter when dp is odd: Calculon's best GPT-3 layout on
   // 5,128 GPUs uses 3), then the usual larger sizes.
   const std::vector<double> micro = {1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 24, 32, 48, 64};
+  // Context parallelism pays off for long sequences only; up to 16 as Llama 3 used.
+  std::vector<double> cps = {1};
+  for (double c = 2; c <= 16 && 2 * c <= shape.seq && shape.seq >= 8192; c *= 2) {
+    cps.push_back(c);
+  }
   const auto plan_for = [&](double round_down) {
     nlohmann::json j = {{"id", "train-search"},
                         {"evaluator", "layout"},
@@ -160,6 +168,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
     axes.push_back({{"name", "sequence_parallel"}, {"values", {0, 1}}});
     axes.push_back({{"name", "zero"}, {"values", {0, 1, 2, 3}}});
     axes.push_back({{"name", "micro_batch"}, {"values", micro}});
+    axes.push_back({{"name", "cp"}, {"values", cps}});
     j["part"] = part.id;
     j["precision"] = format_name(precision);
     j["model"] = "__inline__";
@@ -195,9 +204,11 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& c : found.best) {
       auto k = sweep_point_coordinates(plan, c.index);
+      const double cp = k["cp"].get<double>();
       nlohmann::json layout = {{"tp", k["tp"]},
                                {"pp", k["pp"]},
-                               {"dp", o.chips / (k["tp"].get<double>() * k["pp"].get<double>())},
+                               {"cp", cp},
+                               {"dp", o.chips / (k["tp"].get<double>() * k["pp"].get<double>() * cp)},
                                {"micro_batch", k["micro_batch"]},
                                {"global_batch", c.batch},
                                {"interleave", k["interleave"]},
@@ -230,14 +241,14 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
         << " layout rounds it down to a multiple of micro-batch x dp (as Calculon does); the batch column is "
            "the batch it trains with, and layouts are ranked by samples/s.\n";
   }
-  text_table t({"tp", "pp", "dp", "micro", "batch", "interleave", "recompute", "SP", "ZeRO", "step s", "samples/s", "MFU",
+  text_table t({"tp", "cp", "pp", "dp", "micro", "batch", "interleave", "recompute", "SP", "ZeRO", "step s", "samples/s", "MFU",
                 "GB/device", "days"},
-               std::vector<bool>(14, true));
+               std::vector<bool>(15, true));
   for (const auto& c : found.best) {
     const auto k = sweep_point_coordinates(plan, c.index);
-    const double tp = k["tp"], pp = k["pp"];
+    const double tp = k["tp"], pp = k["pp"], cp = k["cp"];
     const auto d = days(c);
-    t.add_row({format_number(tp, 0), format_number(pp, 0), format_number(o.chips / (tp * pp), 0),
+    t.add_row({format_number(tp, 0), format_number(cp, 0), format_number(pp, 0), format_number(o.chips / (tp * pp * cp), 0),
                format_number(k["micro_batch"].get<double>(), 0), format_number(c.batch, 0),
                format_number(k["interleave"].get<double>(), 0),
                recompute_names[static_cast<int>(k["recompute"].get<double>())],
@@ -257,8 +268,69 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
   out << (first ? "none" : "") << ".\n";
 }
 
+void run_train(context& ctx, const train_options& o);
+
+// `--config RUN.json` gives the whole run; a flag that would set part of it as well is refused
+// rather than silently overridden or ignored.
+void run_train_config(context& ctx, const train_options& o)
+{
+  const train_options defaults;
+  const bool clash = given(o.chips) || !o.model.empty() || given(o.layers) || given(o.hidden) || !o.mlp.empty() ||
+                     o.tp != defaults.tp || o.pp != defaults.pp || given(o.dp) || given(o.global_batch) ||
+                     o.micro_batch != defaults.micro_batch || o.interleave != defaults.interleave || o.cp != defaults.cp ||
+                     o.recompute != defaults.recompute || o.sequence_parallel || o.zero != 0 || !o.system.empty() ||
+                     !o.part.empty() || o.precision != defaults.precision || given(o.first_stage_layers) ||
+                     given(o.last_stage_layers) || given(o.params) || given(o.mfu);
+  FC_EXPECTS(!clash, "train --config: the run file gives the model, layout, system and precision; only --tokens, "
+                     "--flops, --pue, --grid-kg-per-kwh, --usd-per-gpu-hour, --years and --search combine with it");
+  const auto c = load_run_config(o.config);
+  train_options t = o;
+  t.config.clear();
+  if (c.shape) {
+    t.layers = c.shape->layers;
+    t.hidden = c.shape->hidden;
+    t.heads = c.shape->heads;
+    t.kv_heads = c.shape->kv_heads;
+    t.ffn = c.shape->ffn;
+    t.seq = c.shape->seq;
+    t.vocab = c.shape->vocab;
+    t.mlp = c.shape->mlp == static_cast<int>(mlp_kind::swiglu) ? "swiglu" : "gelu";
+    t.experts = c.shape->experts;
+    t.top_k = c.shape->top_k;
+    t.tied = c.shape->tied_embeddings != 0;
+  } else {
+    t.model = c.model;
+  }
+  const auto& l = c.layout;
+  t.tp = l.tp;
+  t.pp = l.pp;
+  t.dp = l.dp;
+  t.cp = l.cp;
+  t.micro_batch = l.micro_batch;
+  t.global_batch = l.global_batch;
+  t.interleave = l.interleave;
+  t.recompute = l.recompute == 2 ? "full" : (l.recompute == 1 ? "selective" : "none");
+  t.sequence_parallel = l.sequence_parallel != 0;
+  t.zero = l.zero;
+  if (l.first_stage_layers > 0) {
+    t.first_stage_layers = l.first_stage_layers;
+    t.last_stage_layers = l.last_stage_layers;
+  }
+  t.chips = l.tp * l.cp * l.pp * l.dp;
+  t.system = c.system;
+  t.precision = c.precision;
+  if (!given(t.tokens) && c.tokens > 0) {
+    t.tokens = c.tokens;
+  }
+  run_train(ctx, t);
+}
+
 void run_train(context& ctx, const train_options& o)
 {
+  if (!o.config.empty()) {
+    run_train_config(ctx, o);
+    return;
+  }
   for (const auto& [flag, x] : {std::pair<const char*, double>{"--params", o.params}, {"--active-params", o.active_params},
                                 {"--tokens", o.tokens}, {"--flops", o.flops}, {"--pue", o.pue},
                                 {"--usd-per-gpu-hour", o.usd_per_gpu_hour}, {"--years", o.years}}) {
@@ -271,7 +343,9 @@ void run_train(context& ctx, const train_options& o)
                                 {"--hidden", o.hidden}, {"--heads", o.heads}, {"--kv-heads", o.kv_heads}, {"--ffn", o.ffn},
                                 {"--seq", o.seq}, {"--vocab", o.vocab}, {"--experts", o.experts}, {"--top-k", o.top_k},
                                 {"--tp", o.tp}, {"--pp", o.pp}, {"--dp", o.dp}, {"--micro-batch", o.micro_batch},
-                                {"--global-batch", o.global_batch}, {"--interleave", o.interleave}}) {
+                                {"--global-batch", o.global_batch}, {"--interleave", o.interleave}, {"--cp", o.cp},
+                                {"--first-stage-layers", o.first_stage_layers},
+                                {"--last-stage-layers", o.last_stage_layers}}) {
     require_whole(flag, x);
   }
   FC_EXPECTS(!given(o.mfu) || (o.mfu > 0 && o.mfu <= 1), "--mfu: expected a fraction in (0, 1]");
@@ -367,7 +441,10 @@ void run_train(context& ctx, const train_options& o)
     FC_EXPECTS(shape.has_value(), "train: a layout (--global-batch) needs a shape (--model or --layers ...)");
     layout.tp = o.tp;
     layout.pp = o.pp;
-    layout.dp = given(o.dp) ? o.dp : o.chips / (o.tp * o.pp);
+    layout.cp = o.cp;
+    layout.dp = given(o.dp) ? o.dp : o.chips / (o.tp * o.cp * o.pp);
+    layout.first_stage_layers = given(o.first_stage_layers) ? o.first_stage_layers : 0.0;
+    layout.last_stage_layers = given(o.last_stage_layers) ? o.last_stage_layers : 0.0;
     layout.micro_batch = o.micro_batch;
     layout.global_batch = o.global_batch;
     layout.interleave = o.interleave;
@@ -429,6 +506,14 @@ void run_train(context& ctx, const train_options& o)
       j["thresholds"].push_back({{"rule", v.rule}, {"status", status_name(v.status)}, {"reason", v.reason}});
     }
     if (shape) {
+      if (!o.model.empty()) {
+        j["model"] = o.model;
+      } else {
+        j["model"] = {{"layers", shape->layers}, {"hidden", shape->hidden}, {"heads", shape->heads},
+                      {"kv_heads", shape->kv_heads}, {"ffn", shape->ffn}, {"seq", shape->seq}, {"vocab", shape->vocab},
+                      {"mlp", shape->mlp == static_cast<int>(mlp_kind::swiglu) ? "swiglu" : "gelu"},
+                      {"experts", shape->experts}, {"top_k", shape->top_k}, {"tied_embeddings", shape->tied_embeddings != 0}};
+      }
       j["parameters"] = total_parameters(*shape);
       j["active_matmul_parameters"] = active_matmul_parameters(*shape);
       j["model_flop_per_token"] = model_flop_per_token(*shape);
@@ -443,12 +528,18 @@ void run_train(context& ctx, const train_options& o)
                      {"interleave", layout.interleave},
                      {"recompute", recompute_names[layout.recompute]},
                      {"sequence_parallel", layout.sequence_parallel != 0},
-                     {"zero", layout.zero}};
+                     {"zero", layout.zero},
+                     {"cp", layout.cp}};
+      if (layout.first_stage_layers > 0) {
+        j["layout"]["first_stage_layers"] = layout.first_stage_layers;
+        j["layout"]["last_stage_layers"] = layout.last_stage_layers;
+      }
       j["step_seconds"] = step->step_seconds;
       j["hfu"] = step->hfu;
       j["step_breakdown_seconds"] = {{"compute", step->compute_seconds},
                                      {"elementwise", step->elementwise_seconds},
                                      {"tensor_parallel", step->tp_seconds},
+                                     {"context_parallel", step->cp_seconds},
                                      {"pipeline_bubble", step->pp_bubble_seconds},
                                      {"pipeline_p2p", step->pp_p2p_seconds},
                                      {"data_parallel_exposed", step->dp_seconds},
@@ -481,7 +572,8 @@ void run_train(context& ctx, const train_options& o)
   if (step) {
     t.add_row({"step time", format_number(step->step_seconds, 2) + " s = matmuls " + format_number(step->compute_seconds, 2) +
                                 " + elementwise " + format_number(step->elementwise_seconds, 2) + " + TP " +
-                                format_number(step->tp_seconds, 2) + " + bubble " + format_number(step->pp_bubble_seconds, 2) +
+                                format_number(step->tp_seconds, 2) + (step->cp_seconds > 0 ? " + CP " + format_number(step->cp_seconds, 2) : "") +
+                                " + bubble " + format_number(step->pp_bubble_seconds, 2) +
                                 " + PP p2p " + format_number(step->pp_p2p_seconds, 3) + " + DP exposed " +
                                 format_number(step->dp_seconds, 2) + " + optimizer " +
                                 format_number(step->optimizer_seconds, 3)});
@@ -539,9 +631,16 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--micro-batch", o->micro_batch, "Micro-batch size (sequences)");
   cmd->add_option("--global-batch", o->global_batch, "Global batch (sequences); enables the step-time model");
   cmd->add_option("--interleave", o->interleave, "Virtual pipeline stages per device");
+  cmd->add_option("--cp", o->cp, "Context-parallel size (the sequence split over cp ranks)");
+  cmd->add_option("--first-stage-layers", o->first_stage_layers, "Layers on the first pipeline stage (uneven split)");
+  cmd->add_option("--last-stage-layers", o->last_stage_layers, "Layers on the last pipeline stage (uneven split)");
   cmd->add_option("--recompute", o->recompute, "none, selective or full");
   cmd->add_flag("--sequence-parallel", o->sequence_parallel, "Megatron sequence parallelism");
   cmd->add_option("--zero", o->zero, "ZeRO stage 0-3");
+  cmd->add_option("--config", o->config,
+                  "A run file: {\"model\": ID or shape, \"layout\": {...}, \"system\": ID or file, \"precision\", "
+                  "\"tokens\"}; the layout `train --json` prints can be pasted in")
+      ->type_name("RUN.json");
   cmd->add_option("--system", o->system, "System from specs/systems/, or a system file (e.g. from calibrate --out)")->type_name("ID|FILE");
   cmd->add_flag("--search", o->search, "Find the fastest layouts that fit memory (needs --global-batch)");
   cmd->add_option("--top", o->top, "How many layouts --search prints (default 5)");

@@ -75,7 +75,8 @@ transformer_shape parse_shape_json(const nlohmann::json& j, const std::string& f
 parallel_layout parse_layout_json(const nlohmann::json& j, const std::string& file, const std::string& pointer)
 {
   const detail::json_object_reader r(j, file, pointer);
-  r.allow_only({"tp", "pp", "dp", "micro_batch", "global_batch", "interleave", "recompute", "sequence_parallel", "zero"});
+  r.allow_only({"tp", "pp", "dp", "micro_batch", "global_batch", "interleave", "recompute", "sequence_parallel", "zero",
+                "cp", "first_stage_layers", "last_stage_layers"});
   parallel_layout l{};
   l.tp = whole(r, "tp", j);
   l.pp = whole(r, "pp", j);
@@ -99,6 +100,9 @@ parallel_layout parse_layout_json(const nlohmann::json& j, const std::string& fi
     r.fail("zero", "expected 0, 1, 2 or 3");
   }
   l.zero = *zero;
+  l.cp = j.contains("cp") ? whole(r, "cp", j) : 1.0;
+  l.first_stage_layers = j.contains("first_stage_layers") ? whole(r, "first_stage_layers", j) : 0.0;
+  l.last_stage_layers = j.contains("last_stage_layers") ? whole(r, "last_stage_layers", j) : 0.0;
   return l;
 }
 
@@ -117,15 +121,37 @@ void check_shape(const transformer_shape& m, const std::string& where)
 
 void check_layout(const transformer_shape& m, const parallel_layout& l, double chips, const std::string& where)
 {
+  const double cp = l.cp > 1.0 ? l.cp : 1.0;
+  const std::string split = cp > 1.0 ? "tp x cp x pp" : "tp x pp";
   FC_EXPECTS(l.dp == std::floor(l.dp) && l.dp >= 1.0,
-             where + ": chips " + n0(chips) + " are not divisible by tp x pp = " + n0(l.tp * l.pp));
-  FC_EXPECTS(l.tp * l.pp * l.dp == chips, where + ": tp x pp x dp = " + n0(l.tp) + " x " + n0(l.pp) + " x " +
-                                              n0(l.dp) + " = " + n0(l.tp * l.pp * l.dp) + ", not the chip count " +
-                                              n0(chips));
+             where + ": chips " + n0(chips) + " are not divisible by " + split + " = " + n0(l.tp * cp * l.pp));
+  FC_EXPECTS(l.tp * cp * l.pp * l.dp == chips,
+             where + ": " + split + " x dp = " + n0(l.tp) + " x " + (cp > 1.0 ? n0(cp) + " x " : "") + n0(l.pp) +
+                 " x " + n0(l.dp) + " = " + n0(l.tp * cp * l.pp * l.dp) + ", not the chip count " + n0(chips));
   FC_EXPECTS(std::fmod(m.heads, l.tp) == 0.0,
              where + ": heads " + n0(m.heads) + " are not divisible by tp " + n0(l.tp));
-  FC_EXPECTS(std::fmod(m.layers, l.pp * l.interleave) == 0.0,
-             where + ": layers " + n0(m.layers) + " are not divisible by pp x interleave = " + n0(l.pp * l.interleave));
+  // Load-balanced context parallelism cuts the sequence into 2 cp chunks (Llama 3 sec. 3.3.2).
+  FC_EXPECTS(cp == 1.0 || std::fmod(m.seq, 2.0 * cp) == 0.0,
+             where + ": sequence " + n0(m.seq) + " is not divisible by 2 x cp = " + n0(2.0 * cp));
+  const bool uneven = l.first_stage_layers > 0.0 || l.last_stage_layers > 0.0;
+  if (uneven) {
+    FC_EXPECTS(l.first_stage_layers > 0.0 && l.last_stage_layers > 0.0,
+               where + ": give both first_stage_layers and last_stage_layers (or neither, for an even split)");
+    FC_EXPECTS(l.pp >= 2.0, where + ": first/last stage layers need pp >= 2");
+    FC_EXPECTS(l.interleave == 1.0, where + ": uneven stages are modelled without interleaving (interleave 1)");
+    const double rest = m.layers - l.first_stage_layers - l.last_stage_layers;
+    if (l.pp == 2.0) {
+      FC_EXPECTS(rest == 0.0, where + ": with pp 2, first + last stage layers must be the " + n0(m.layers) + " layers");
+    } else {
+      FC_EXPECTS(rest >= l.pp - 2.0 && std::fmod(rest, l.pp - 2.0) == 0.0,
+                 where + ": the " + n0(rest) + " layers left for the " + n0(l.pp - 2.0) +
+                     " middle stages do not divide evenly");
+    }
+  } else {
+    FC_EXPECTS(std::fmod(m.layers, l.pp * l.interleave) == 0.0,
+               where + ": layers " + n0(m.layers) + " are not divisible by pp x interleave = " + n0(l.pp * l.interleave) +
+                   " (give first/last stage layers for an uneven split)");
+  }
   FC_EXPECTS(std::fmod(l.global_batch, l.micro_batch * l.dp) == 0.0,
              where + ": global batch " + n0(l.global_batch) + " is not divisible by micro-batch x dp = " +
                  n0(l.micro_batch * l.dp));
@@ -352,6 +378,39 @@ const workload& find_workload(const std::vector<workload>& workloads, const std:
     msg += " (closest: " + near[0] + ")";
   }
   throw input_error(msg + "; the files are in data/workloads/");
+}
+
+run_config load_run_config(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  FC_EXPECTS(in.good(), "--config: " + path + ": no such file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const auto j = detail::parse_json(path, text.str());
+  const detail::json_object_reader r(j, path, "");
+  r.allow_only({"model", "layout", "system", "precision", "tokens", "notes"});
+  run_config c;
+  c.origin = path;
+  if (!j.contains("model")) {
+    r.fail("model", "missing required field (a workload id or a shape object)");
+  }
+  if (j.at("model").is_string()) {
+    c.model = j.at("model").get<std::string>();
+  } else {
+    c.shape = parse_shape_json(j.at("model"), path, "/model");
+  }
+  if (!j.contains("layout")) {
+    r.fail("layout", "missing required field");
+  }
+  c.layout = parse_layout_json(j.at("layout"), path, "/layout");
+  c.system = r.required_string("system");
+  if (j.contains("precision")) {
+    c.precision = r.required_string("precision");
+  }
+  if (j.contains("tokens")) {
+    c.tokens = positive(r, "tokens");
+  }
+  return c;
 }
 
 std::vector<std::string> run_set_ids(const catalog_source& source)

@@ -270,3 +270,41 @@ TEST(cli_validate, every_run_set_with_its_fit_status)
 
 }  // namespace
 }  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// `train --json` prints the model, system, precision and a named layout; written back as a
+// run file they give the same estimate through `--config`. Uneven stages and context
+// parallelism travel with the layout.
+TEST(cli_train, json_layout_feeds_back_as_a_run_file)
+{
+  const auto first = test::run_fleetcap({"train", "--model", "llama3-405b", "--system", "dgx-h100", "--chips", "8192",
+                                         "--tp", "8", "--pp", "16", "--global-batch", "2048", "--first-stage-layers", "7",
+                                         "--last-stage-layers", "7", "--recompute", "selective", "--sequence-parallel",
+                                         "--zero", "1", "--json"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  const auto j = nlohmann::json::parse(first.out);
+  EXPECT_EQ(j["layout"]["recompute"], "selective");
+  EXPECT_EQ(j["layout"]["first_stage_layers"].get<double>(), 7);
+  const nlohmann::json run = {{"model", j["model"]}, {"system", j["system"]}, {"precision", j["precision"]},
+                              {"layout", j["layout"]}};
+  const auto path = std::filesystem::temp_directory_path() / "fleetcap_run_config.json";
+  {
+    std::ofstream f(path);
+    f << run.dump();
+  }
+  const auto again = test::run_fleetcap({"train", "--config", path.string(), "--tokens", "15.6e12", "--json"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(again.out)["step_seconds"].get<double>(), j["step_seconds"].get<double>());
+  // A flag that the run file also sets is refused, not silently overridden.
+  const auto clash = test::run_fleetcap({"train", "--config", path.string(), "--chips", "8"});
+  EXPECT_EQ(clash.code, 2);
+  EXPECT_NE(clash.err.find("train --config: the run file gives"), std::string::npos);
+  std::filesystem::remove(path);
+  const auto missing = test::run_fleetcap({"train", "--config", "/nonexistent/run.json"});
+  EXPECT_EQ(missing.code, 2);
+}
+
+}  // namespace
+}  // namespace fleetcap

@@ -282,3 +282,64 @@ TEST(training_model, scale_up_and_scale_out_efficiencies_are_separate)
 
 }  // namespace
 }  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// Llama 3 405B (Llama 3 paper, Table 3 and sec. 3.3.2): 126 layers, hidden 16,384, 128 heads,
+// 8 KV heads, FFN 53,248, vocabulary 128,256; pp 16 with one layer fewer on the first and last
+// stage (7 + 14 x 8 + 7); context parallelism 16 for the 131,072-token stage.
+transformer_shape llama3_405b(double seq)
+{
+  return {126, 16384, 128, 8, 53248, seq, 128256, static_cast<int>(mlp_kind::swiglu), 1, 1, 0};
+}
+
+TEST(training_layout, uneven_pipeline_stages_are_accepted_and_costed)
+{
+  const auto m = llama3_405b(8192);
+  parallel_layout l{8, 16, 64, 1, 2048, 1, static_cast<int>(recompute_mode::selective), 1, 1, 1, 7, 7};
+  EXPECT_NO_THROW(check_layout(m, l, 8192, "layout"));
+  EXPECT_DOUBLE_EQ(stage_layers(m, l, pipeline_stage::first), 7);
+  EXPECT_DOUBLE_EQ(stage_layers(m, l, pipeline_stage::middle), 8);
+  EXPECT_DOUBLE_EQ(stage_layers(m, l, pipeline_stage::last), 7);
+  // The embedding and LM head (128,256 x 16,384 / 8 each) sit on the stages with one layer less.
+  const auto first = state_memory(m, l, pipeline_stage::first);
+  const auto middle = state_memory(m, l, pipeline_stage::middle);
+  EXPECT_GT(first.embedding_state, 0.0);
+  EXPECT_DOUBLE_EQ(middle.embedding_state, 0.0);
+  const auto s = system_figures{989.5e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
+  const auto e = estimate_step(m, l, s);
+  EXPECT_GT(e.mfu, 0.0);
+  EXPECT_LT(e.mfu, 1.0);
+  // An even split of 126 layers over 16 stages does not exist, and the error says what to do.
+  l.first_stage_layers = l.last_stage_layers = 0;
+  EXPECT_NE(test::input_error_message([&] { check_layout(m, l, 8192, "layout"); }).find("give first/last stage layers"),
+            std::string::npos);
+  l.first_stage_layers = 6;
+  l.last_stage_layers = 7;
+  EXPECT_NE(test::input_error_message([&] { check_layout(m, l, 8192, "layout"); }).find("do not divide evenly"),
+            std::string::npos);
+}
+
+TEST(training_layout, context_parallelism_splits_the_sequence)
+{
+  const auto m = llama3_405b(131072);
+  const auto s = system_figures{989.5e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
+  parallel_layout with{8, 16, 8, 1, 128, 1, static_cast<int>(recompute_mode::selective), 1, 1, 16, 7, 7};
+  EXPECT_NO_THROW(check_layout(m, with, 16384, "layout"));
+  parallel_layout without = with;
+  without.cp = 1;
+  without.dp = 8;
+  // Each rank holds 1/16 of every activation, and exchanges keys and values with the others.
+  EXPECT_NEAR(activation_bytes_per_layer(m, with) * 16, activation_bytes_per_layer(m, without), 1e-3);
+  const auto e = estimate_step(m, with, s);
+  EXPECT_GT(e.cp_seconds, 0.0);
+  EXPECT_EQ(estimate_step(m, without, s).cp_seconds, 0.0);
+  EXPECT_NE(test::input_error_message([&] {
+              check_layout(llama3_405b(8200), with, 16384, "layout");
+            }).find("sequence 8,200 is not divisible by 2 x cp = 32"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetcap

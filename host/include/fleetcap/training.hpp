@@ -86,6 +86,21 @@ run_set load_run_set(const std::string& path_or_id, const catalog_source& source
 /// @brief The ids of every run set in the catalogue (`data/workloads/*.runs.json`), sorted.
 std::vector<std::string> run_set_ids(const catalog_source& source);
 
+/// @brief A run file for `train --config`: a model (workload id or shape), a layout, a system
+/// (id or file), optionally a precision and the tokens. Chips = tp x cp x pp x dp.
+struct run_config {
+  std::string model;  ///< workload id; empty when `shape` is given inline
+  std::optional<transformer_shape> shape;
+  parallel_layout layout{};
+  std::string system;
+  std::string precision = "bf16";
+  double tokens = 0;  ///< 0 = not given
+  std::string origin;
+};
+
+/// @brief Parses a run file. @throws input_error (file, pointer, problem).
+run_config load_run_config(const std::string& path);
+
 /// @brief Checks a shape on its own. @throws input_error naming the flag/field.
 void check_shape(const transformer_shape& m, const std::string& where);
 /// @brief Checks a layout against a shape and a chip count: tp x pp x dp = chips, heads
