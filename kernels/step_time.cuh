@@ -157,7 +157,7 @@ struct stage_time {
   double elementwise;
   double tp;
   double cp;
-  double busy() const { return compute + elementwise + tp + cp; }
+  FC_HD double busy() const { return compute + elementwise + tp + cp; }
 };
 
 FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_layout& l, const system_figures& s,

@@ -204,18 +204,7 @@ void run_merge(context& ctx, const merge_options& o)
   std::vector<sweep_result> parts;
   std::optional<sweep_plan> plan;
   for (const auto& path : o.parts) {
-    std::ifstream in(path, std::ios::binary);
-    FC_EXPECTS(in.good(), path + ": cannot be read");
-    std::ostringstream text;
-    text << in.rdbuf();
-    const auto j = [&] {
-      try {
-        return nlohmann::json::parse(text.str());
-      } catch (const nlohmann::json::parse_error& e) {
-        throw input_error(path + ": malformed JSON: " + e.what());
-      }
-    }();
-    FC_EXPECTS(j.contains("scenario") && j.contains("digest"), path + ": not a fleetcap sweep result (no scenario/digest)");
+    const auto j = read_sweep_document(path);
     auto p = parse_scenario({path + ": /scenario", j.at("scenario").dump()}, ctx.catalog(), ctx.parts());
     if (!plan) {
       plan = p;

@@ -638,6 +638,17 @@ sweep_accumulator run_rows(backend_kind backend, const sweep_plan& plan, std::ui
 
 }  // namespace
 
+namespace {
+
+// Rows [first, end) of shard k of n: floor(total_rows x k / n) without overflowing 64 bits.
+std::uint64_t shard_bound(std::uint64_t total_rows, std::uint64_t k, std::uint64_t shards)
+{
+  const std::uint64_t q = total_rows / shards, r = total_rows % shards;
+  return q * k + r * k / shards;
+}
+
+}  // namespace
+
 sweep_result run_sweep(backend_kind backend, const sweep_plan& plan, std::uint64_t shard, std::uint64_t shards,
                        std::uint64_t tile_points, const std::function<void(std::uint64_t, std::uint64_t)>& progress)
 {
@@ -645,10 +656,7 @@ sweep_result run_sweep(backend_kind backend, const sweep_plan& plan, std::uint64
   const std::uint64_t total_rows = plan.total_points / row_size;
   // Equal contiguous slices of rows: floor(total_rows x k / shards) without overflowing 64 bits
   // (rows may approach 2^63): split total_rows = q shards + r.
-  const auto bound = [&](std::uint64_t k) {
-    const std::uint64_t q = total_rows / shards, r = total_rows % shards;
-    return q * k + r * k / shards;
-  };
+  const auto bound = [&](std::uint64_t k) { return shard_bound(total_rows, k, shards); };
   sweep_result out;
   out.shard = shard;
   out.shards = shards;
@@ -749,7 +757,7 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
     }
     groups.push_back(jg);
   }
-  return {{"scenario", plan.scenario},
+  nlohmann::json doc = {{"scenario", plan.scenario},
           {"digest", plan.digest},
           {"objective", {{"metric", plan.metric_names[static_cast<std::size_t>(c.objective_metric)]},
                          {"goal", c.objective_max ? "max" : "min"}}},
@@ -758,6 +766,26 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
                      {"end_row", result.end_row}}},
           {"substitutes", plan.substitutes},
           {"groups", groups}};
+  // A digest of the document's own contents: merge refuses a shard edited after it was written.
+  doc["content_digest"] = fnv1a(doc.dump());
+  return doc;
+}
+
+nlohmann::json read_sweep_document(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  FC_EXPECTS(in.good(), path + ": cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto j = detail::parse_json(path, text.str());
+  FC_EXPECTS(j.is_object() && j.contains("scenario") && j.contains("digest") && j.contains("content_digest"),
+             path + ": not a fleetcap sweep result (no scenario, digest or content_digest)");
+  const auto stated = j.at("content_digest");
+  nlohmann::json body = j;
+  body.erase("content_digest");
+  FC_EXPECTS(stated.is_string() && stated.get<std::string>() == fnv1a(body.dump()),
+             path + ": /content_digest: does not match the document (the file was edited after it was written)");
+  return j;
 }
 
 sweep_result sweep_result_from_json(const nlohmann::json& j, const std::string& file)
@@ -794,22 +822,83 @@ sweep_result sweep_result_from_json(const nlohmann::json& j, const std::string& 
   }
 }
 
+namespace {
+
+// What a shard must hold, recomputed from the scenario: its row range, the groups that range
+// touches (in order) and each group's point count; and every accumulator's invariants.
+void verify_shard(const sweep_plan& plan, const sweep_result& part, const std::string& file)
+{
+  const std::uint64_t row_size = plan.axes.back().values.size();
+  const std::uint64_t total_rows = plan.total_points / row_size;
+  const std::uint64_t first = shard_bound(total_rows, part.shard, part.shards);
+  const std::uint64_t end = shard_bound(total_rows, part.shard + 1, part.shards);
+  const std::string where = file + ": shard " + std::to_string(part.shard) + "/" + std::to_string(part.shards);
+  FC_EXPECTS(part.first_row == first && part.end_row == end,
+             where + ": /shard: rows " + std::to_string(part.first_row) + "-" + std::to_string(part.end_row) +
+                 " are not that shard's rows " + std::to_string(first) + "-" + std::to_string(end));
+  std::uint64_t row = first;
+  std::size_t i = 0;
+  while (row < end) {
+    const std::uint64_t group = row / plan.rows_per_group;
+    const std::uint64_t group_end = std::min(end, (group + 1) * plan.rows_per_group);
+    const std::string at = where + ": /groups/" + std::to_string(i);
+    FC_EXPECTS(i < part.groups.size(), where + ": /groups: group " + std::to_string(group) + " is missing");
+    const auto& g = part.groups[i];
+    FC_EXPECTS(g.group == group, at + "/group: " + std::to_string(g.group) + ", expected " + std::to_string(group));
+    const auto& a = g.accumulator;
+    const std::uint64_t points = (group_end - row) * row_size;
+    FC_EXPECTS(a.points == points, at + "/accumulator/points: " + std::to_string(a.points) + ", but its rows hold " +
+                                       std::to_string(points));
+    FC_EXPECTS(a.valid <= a.points, at + "/accumulator/valid: more valid points than points");
+    std::uint64_t histogram = 0;
+    for (int k = 0; k < sweep_max_bins; ++k) {
+      histogram += a.histogram[k];
+    }
+    // The histogram bins every valid point (clamped at the edges); predicates count among all.
+    FC_EXPECTS(histogram == (plan.config.histogram_metric >= 0 ? a.valid : 0),
+               at + "/accumulator/histogram: its counts do not add up to the valid points");
+    for (int k = 0; k < sweep_max_predicates; ++k) {
+      FC_EXPECTS(a.predicate[k] <= a.points && (k < plan.config.predicate_count || a.predicate[k] == 0),
+                 at + "/accumulator/predicate/" + std::to_string(k) + ": counts more points than it holds");
+    }
+    if (a.valid > 0) {
+      const std::uint64_t lo = row * row_size, hi = group_end * row_size;
+      FC_EXPECTS(a.best_index >= lo && a.best_index < hi && a.worst_index >= lo && a.worst_index < hi,
+                 at + "/accumulator: best or worst index outside the group's points");
+      FC_EXPECTS(std::isfinite(a.best) && std::isfinite(a.worst) && std::isfinite(a.sum),
+                 at + "/accumulator: a non-finite best, worst or sum");
+      FC_EXPECTS(plan.config.objective_max ? a.best >= a.worst : a.best <= a.worst,
+                 at + "/accumulator: best is not better than worst");
+    }
+    row = group_end;
+    ++i;
+  }
+  FC_EXPECTS(i == part.groups.size(), where + ": /groups: " + std::to_string(part.groups.size()) +
+                                          " groups where its rows touch " + std::to_string(i));
+}
+
+}  // namespace
+
 sweep_result merge_sweep_results(const sweep_plan& plan, const std::vector<sweep_result>& parts,
                                  const std::vector<std::string>& files)
 {
   FC_EXPECTS(!parts.empty(), "merge: give the partial results to merge");
   const std::uint64_t shards = parts.front().shards;
-  std::vector<int> seen(shards, -1);
+  // Every shard exactly once: the count must equal the files given (checked before anything is
+  // sized by it).
+  FC_EXPECTS(shards == parts.size(), "merge: " + files[0] + " is one of " + std::to_string(shards) + " shards, but " +
+                                         std::to_string(parts.size()) + " files were given");
+  std::vector<int> seen(parts.size(), -1);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     FC_EXPECTS(parts[i].shards == shards, files[i] + ": shard count " + std::to_string(parts[i].shards) +
                                               " differs from " + files[0] + "'s " + std::to_string(shards));
+    FC_EXPECTS(parts[i].shard < shards, files[i] + ": /shard/index: " + std::to_string(parts[i].shard) +
+                                            " is not below the count " + std::to_string(shards));
     FC_EXPECTS(seen[parts[i].shard] < 0, files[i] + ": shard " + std::to_string(parts[i].shard) + "/" +
                                              std::to_string(shards) + " also in " +
                                              files[static_cast<std::size_t>(std::max(0, seen[parts[i].shard]))]);
     seen[parts[i].shard] = static_cast<int>(i);
-  }
-  for (std::uint64_t k = 0; k < shards; ++k) {
-    FC_EXPECTS(seen[k] >= 0, "merge: shard " + std::to_string(k) + "/" + std::to_string(shards) + " is missing");
+    verify_shard(plan, parts[i], files[i]);
   }
   sweep_result out;
   out.shard = 0;

@@ -206,7 +206,21 @@ TEST(cli_sweep, shards_files_and_merge)
     EXPECT_EQ(merged["groups"][g]["counts"], whole["groups"][g]["counts"]);
   }
   // Missing shard, and a shard of another scenario.
-  expect_input_error(run_cli({"merge", files[0], files[1]}), "shard 2/3 is missing");
+  expect_input_error(run_cli({"merge", files[0], files[1]}), "is one of 3 shards, but 2 files were given");
+  // A shard edited after it was written fails its own content digest.
+  {
+    nlohmann::json doc;
+    {
+      std::ifstream in(files[1]);
+      doc = nlohmann::json::parse(in);
+    }
+    doc["groups"][0]["accumulator"]["sum"] = 1.0;
+    const auto edited = (dir / "edited.json").string();
+    std::ofstream(edited) << doc.dump();
+    expect_input_error(run_cli({"merge", files[0], edited, files[2]}), "/content_digest: does not match the document");
+    std::ofstream(edited) << "{\"scenario\": 1, \"scenario\": 2}";
+    expect_input_error(run_cli({"merge", files[0], edited, files[2]}), "duplicate key");
+  }
   const auto other = (dir / "other.json").string();
   ASSERT_EQ(run_cli({"sweep", "h20-design-space", "--shard", "2/3", "--out", other}).code, 0);
   expect_input_error(run_cli({"merge", files[0], files[1], other}), "a different scenario");

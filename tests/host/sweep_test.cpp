@@ -192,9 +192,48 @@ TEST_F(sweeps, merge_refuses_gaps_duplicates_and_other_scenarios)
 {
   const auto plan = plan_of(small_training());
   const auto p0 = run_sweep(backend_kind::cpu, plan, 0, 2, 100);
-  EXPECT_NE(test::input_error_message([&] { merge_sweep_results(plan, {p0}, {"a"}); }).find("shard 1/2 is missing"),
+  const auto p1 = run_sweep(backend_kind::cpu, plan, 1, 2, 100);
+  EXPECT_NO_THROW(merge_sweep_results(plan, {p1, p0}, {"b", "a"}));
+  EXPECT_NE(test::input_error_message([&] { merge_sweep_results(plan, {p0}, {"a"}); }).find("a is one of 2 shards, but 1 files"),
             std::string::npos);
   EXPECT_NE(test::input_error_message([&] { merge_sweep_results(plan, {p0, p0}, {"a", "b"}); }).find("also in a"),
+            std::string::npos);
+}
+
+// Issue 12: merge verifies what it merges. Each edit below used to be merged (or to read past
+// the end of an array); now each is refused, naming the file and the field.
+TEST_F(sweeps, merge_verifies_every_shard_against_the_scenario)
+{
+  const auto plan = plan_of(small_training());
+  const auto p0 = run_sweep(backend_kind::cpu, plan, 0, 2, 100);
+  const auto p1 = run_sweep(backend_kind::cpu, plan, 1, 2, 100);
+  const auto refuse = [&](sweep_result a, sweep_result b) {
+    return test::input_error_message([&] { merge_sweep_results(plan, {a, b}, {"a", "b"}); });
+  };
+  auto bad = p1;
+  bad.shard = 2;  // index equal to the count: was a heap-buffer-overflow
+  EXPECT_NE(refuse(p0, bad).find("b: /shard/index: 2 is not below the count 2"), std::string::npos);
+  auto x = p0, y = p1;  // swapped indices: each file claims the other's rows
+  std::swap(x.shard, y.shard);
+  EXPECT_NE(refuse(x, y).find("are not that shard's rows"), std::string::npos);
+  bad = p1;
+  bad.groups.front().accumulator.points += 1;
+  EXPECT_NE(refuse(p0, bad).find("/accumulator/points"), std::string::npos);
+  bad = p1;
+  bad.groups.front().accumulator.valid = bad.groups.front().accumulator.points + 1;
+  EXPECT_NE(refuse(p0, bad).find("more valid points than points"), std::string::npos);
+  bad = p1;
+  bad.groups.front().accumulator.best_index = 0;  // a point of the other shard
+  EXPECT_NE(refuse(p0, bad).find("best or worst index outside the group's points"), std::string::npos);
+  bad = p1;
+  bad.groups.front().group += 1;
+  EXPECT_NE(refuse(p0, bad).find("/group:"), std::string::npos);
+  bad = p1;
+  bad.groups.push_back(bad.groups.back());
+  EXPECT_NE(refuse(p0, bad).find("groups where its rows touch"), std::string::npos);
+  bad = p1;
+  bad.shards = ~std::uint64_t{0};  // a huge count is never used to size anything
+  EXPECT_NE(test::input_error_message([&] { merge_sweep_results(plan, {bad}, {"b"}); }).find("files were given"),
             std::string::npos);
 }
 

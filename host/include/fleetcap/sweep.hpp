@@ -81,6 +81,11 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
 /// @brief Parses a result document back (for merging). @throws input_error.
 sweep_result sweep_result_from_json(const nlohmann::json& j, const std::string& file);
 
+/// @brief Reads a result document written by `sweep --out` (or `merge --out`): duplicate keys,
+/// nesting and a `content_digest` that does not match the document (an edited file) are input
+/// errors naming the file.
+nlohmann::json read_sweep_document(const std::string& path);
+
 /// @brief Combines shard results into what one unsharded run returns: checks they share a
 /// digest and cover every shard exactly once. @throws input_error.
 sweep_result merge_sweep_results(const sweep_plan& plan, const std::vector<sweep_result>& parts,
