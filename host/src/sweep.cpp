@@ -10,6 +10,7 @@
 
 #include "detail/json_fields.hpp"
 #include "fleetcap/error.hpp"
+#include "fleetcap/format.hpp"
 #include "fleetcap/rules.hpp"
 #include "fleetcap/training.hpp"
 #include "kernels/sweep.cuh"
@@ -51,6 +52,44 @@ const std::map<std::string, evaluator_spec>& evaluators()
        {sweep_evaluator::capacity, {}, {}, {"units", "h100e", "bf16_flop_per_s", "tpp", "tdp_watts", "capex_usd", "domestic_share"}}},
   };
   return e;
+}
+
+// The values an input may take, where it has a domain narrower than "finite": the layout
+// evaluator's sizes are positive whole numbers and its switches are small codes; training
+// chips, parameters and tokens are positive; MFU is a fraction. An empty string means allowed.
+std::string input_domain_problem(sweep_evaluator kind, const std::string& input, double v)
+{
+  const bool whole = v == std::floor(v);
+  if (kind == sweep_evaluator::layout) {
+    if (input == "tp" || input == "pp" || input == "micro_batch" || input == "interleave" || input == "chips" ||
+        input == "global_batch" || input == "cp") {
+      return v >= 1 && whole && v <= 1e15 ? "" : "expected a whole number from 1 to 1e15";
+    }
+    if (input == "recompute") {
+      return whole && v >= 0 && v <= 2 ? "" : "expected 0 (none), 1 (selective) or 2 (full)";
+    }
+    if (input == "sequence_parallel" || input == "batch_policy") {
+      return v == 0 || v == 1 ? "" : "expected 0 or 1";
+    }
+    if (input == "zero") {
+      return whole && v >= 0 && v <= 3 ? "" : "expected a ZeRO stage 0 to 3";
+    }
+  }
+  if (kind == sweep_evaluator::training) {
+    if (input == "params" || input == "tokens" || input == "chips") {
+      return v > 0 && v <= 1e30 ? "" : "expected a positive number up to 1e30";
+    }
+    if (input == "mfu") {
+      return v > 0 && v <= 1 ? "" : "expected a fraction in (0, 1]";
+    }
+  }
+  if (kind == sweep_evaluator::compliance && input == "bit_length") {
+    return v >= 1 && whole && v <= 64 ? "" : "expected a whole bit length from 1 to 64";
+  }
+  if (kind == sweep_evaluator::compliance && (input == "dense_tops" || input == "die_area_mm2")) {
+    return v > 0 && v <= 1e12 ? "" : "expected a positive number up to 1e12";
+  }
+  return "";
 }
 
 std::string join(const std::vector<std::string>& v)
@@ -149,6 +188,10 @@ sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const st
     const auto& v = j.at("values");
     if (!v.is_array() || v.empty()) {
       r.fail("values", "expected a non-empty array of numbers");
+    }
+    // The same 10^6 cap as a linear or log count: the value table lives in memory and on the device.
+    if (v.size() > 1000000) {
+      r.fail("values", "at most 1,000,000 values per axis, got " + std::to_string(v.size()));
     }
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (!v[i].is_number() || !std::isfinite(v[i].get<double>())) {
@@ -250,10 +293,20 @@ int metric_index(const evaluator_spec& ev, const std::string& name, const detail
 
 std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text)
 {
-  unsigned long long k = 0, n = 0;
-  char tail = 0;
-  const bool ok = std::sscanf(text.c_str(), "%llu/%llu%c", &k, &n, &tail) == 2 && text.find('-') == std::string::npos;
-  FC_EXPECTS(ok && n >= 1 && k < n, "--shard: expected K/N with 0 <= K < N, got \"" + text + "\"");
+  // Digits only, each part below 2^63 (sscanf would wrap 2^64 to 2^64 - 1 and accept signs
+  // and spaces); the echo is cut and printable so the error stays one line.
+  std::string shown;
+  for (char c : text.substr(0, 40)) {
+    shown += (c >= 32 && c < 127) ? c : '?';
+  }
+  const auto slash = text.find('/');
+  const auto digits = [](const std::string& t) {
+    return !t.empty() && t.size() <= 18 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const bool ok = slash != std::string::npos && digits(text.substr(0, slash)) && digits(text.substr(slash + 1));
+  const std::uint64_t k = ok ? std::stoull(text.substr(0, slash)) : 0;
+  const std::uint64_t n = ok ? std::stoull(text.substr(slash + 1)) : 0;
+  FC_EXPECTS(ok && n >= 1 && k < n, "--shard: expected K/N with 0 <= K < N (at most 18 digits each), got \"" + shown + "\"");
   return {k, n};
 }
 
@@ -384,6 +437,10 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
         f.fail(item.key(), "expected a finite number or a distribution, got " + detail::describe_json(item.value()));
       }
       c.fixed[slot] = item.value().get<double>();
+      const auto problem = input_domain_problem(ev.kind, item.key(), c.fixed[slot]);
+      if (!problem.empty()) {
+        f.fail(item.key(), problem + ", got " + detail::describe_json(item.value()));
+      }
     }
   }
 
@@ -394,6 +451,14 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
   std::vector<sweep_axis> declared;
   for (std::size_t i = 0; i < j.at("axes").size(); ++i) {
     declared.push_back(parse_axis(j.at("axes")[i], file.name, "/axes/" + std::to_string(i), ev, parts, part_table));
+    if (declared.back().labels.empty()) {
+      for (std::size_t k = 0; k < declared.back().values.size(); ++k) {
+        const auto problem = input_domain_problem(ev.kind, declared.back().name, declared.back().values[k]);
+        FC_EXPECTS(problem.empty(), file.name + ": /axes/" + std::to_string(i) + ": value " +
+                                        detail::describe_json(declared.back().values[k]) + " of \"" +
+                                        declared.back().name + "\": " + problem);
+      }
+    }
     for (std::size_t k = 0; k + 1 < declared.size(); ++k) {
       FC_EXPECTS(declared[k].name != declared.back().name,
                  file.name + ": /axes/" + std::to_string(i) + "/name: axis \"" + declared.back().name + "\" appears twice");
@@ -408,7 +473,13 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
   }
   for (std::size_t g = 0; g < group_by.size(); ++g) {
     const auto it = std::find_if(declared.begin(), declared.end(), [&](const sweep_axis& a) { return a.name == group_by[g]; });
-    FC_EXPECTS(it != declared.end(), file.name + ": /group_by/" + std::to_string(g) + ": \"" + group_by[g] + "\" is not an axis");
+    FC_EXPECTS(it != declared.end(), file.name + ": /group_by/" + std::to_string(g) + ": \"" + group_by[g].substr(0, 60) +
+                                         "\" is not an axis");
+    // A repeated entry would add the axis twice (multiplying the grid and overflowing the
+    // fixed axis arrays of the kernel's config).
+    FC_EXPECTS(std::find(group_by.begin(), group_by.begin() + static_cast<std::ptrdiff_t>(g), group_by[g]) ==
+                   group_by.begin() + static_cast<std::ptrdiff_t>(g),
+               file.name + ": /group_by/" + std::to_string(g) + ": \"" + group_by[g].substr(0, 60) + "\" is listed twice");
     plan.axes.push_back(*it);
   }
   for (const auto& a : declared) {

@@ -296,6 +296,64 @@ TEST_F(sweeps, shard_specs)
             std::string::npos);
   EXPECT_NE(test::input_error_message([] { parse_shard("1/0"); }).find("--shard"), std::string::npos);
   EXPECT_NE(test::input_error_message([] { parse_shard("a/b"); }).find("--shard"), std::string::npos);
+  // Issue 12: 2^64 used to wrap to 2^64 - 1; signs, spaces and newlines used to pass or echo.
+  for (const char* bad : {"0/18446744073709551616", "0/-3", "+1/3", " 1/3", "1/3 ", "0/2\n5"}) {
+    const auto msg = test::input_error_message([&] { parse_shard(bad); });
+    EXPECT_NE(msg.find("--shard: expected K/N"), std::string::npos) << bad;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << bad;
+  }
+}
+
+// Issue 12: zero or negative sizes in a layout axis divided by zero; a bit length of 0 and an
+// MFU above 1 were accepted. Each is refused with the axis, the value and the domain.
+TEST_F(sweeps, inputs_outside_their_domain_are_refused)
+{
+  const auto source = builtin_catalog();
+  const auto parts = load_specs(*source);
+  auto text = [&](const char* id) {
+    for (const auto& f : source->json_files("data/scenarios")) {
+      if (f.name.find(id) != std::string::npos) {
+        return json::parse(f.text);
+      }
+    }
+    return json();
+  };
+  auto j = text("layout-gpt3-1024");
+  ASSERT_FALSE(j.is_null());
+  for (auto& axis : j["axes"]) {
+    if (axis["name"] == "tp") {
+      axis = {{"name", "tp"}, {"values", {0, 8}}};
+    }
+  }
+  const auto msg = test::input_error_message([&] { parse_scenario({"t.json", j.dump()}, *source, parts); });
+  EXPECT_NE(msg.find("of \"tp\": expected a whole number from 1 to 1e15"), std::string::npos) << msg;
+  auto t = small_training();
+  t["fixed"]["mfu"] = 1.5;
+  EXPECT_NE(reject(t).find("/fixed/mfu: expected a fraction in (0, 1]"), std::string::npos) << reject(t);
+}
+
+// Issue 12: a repeated group_by entry multiplied the grid and overflowed the config's fixed axis
+// arrays; an explicit values list was not held to the 10^6 per-axis cap; deep nesting overflowed
+// the stack.
+TEST_F(sweeps, group_by_values_and_nesting_limits)
+{
+  auto j = small_training();
+  j["group_by"] = json::array();
+  for (int i = 0; i < 14; ++i) {
+    j["group_by"].push_back(j["axes"][0]["name"]);
+  }
+  EXPECT_NE(reject(j).find("/group_by/1: \"" + j["axes"][0]["name"].get<std::string>() + "\" is listed twice"),
+            std::string::npos)
+      << reject(j);
+  j = small_training();
+  j["axes"][2] = {{"name", j["axes"][2]["name"]}, {"values", std::vector<double>(1000002, 0.5)}};
+  EXPECT_NE(reject(j).find("at most 1,000,000 values per axis"), std::string::npos);
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) {
+    deep += "[";
+  }
+  const auto msg = test::input_error_message([&] { parse_scenario({"t.json", deep}, *builtin_catalog(), load_specs(*builtin_catalog())); });
+  EXPECT_NE(msg.find("nested deeper than 64 levels"), std::string::npos) << msg.substr(0, 200);
 }
 
 TEST_F(sweeps, monte_carlo_inputs_are_drawn_per_sample)

@@ -81,14 +81,19 @@ namespace {
 
 // nlohmann keeps the last of two equal keys without a word; a file with `"id"` twice would
 // load whichever came last. The parser callback tracks the keys of every open object and
-// refuses a repeat, naming its JSON pointer.
+// refuses a repeat, naming its JSON pointer; it also caps the nesting depth.
 class duplicate_key_check {
 public:
   explicit duplicate_key_check(const std::string& file) : m_file(file) {}
 
-  bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed)
+  bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed)
   {
     using event_t = nlohmann::json::parse_event_t;
+    // No fleetcap file nests deeper than a few levels; a deep one would overflow the stack in
+    // the recursive copies and dumps after parsing.
+    if (depth > max_depth) {
+      throw input_error(m_file + ": " + pointer() + ": nested deeper than " + std::to_string(max_depth) + " levels");
+    }
     switch (event) {
       case event_t::object_start: m_frames.push_back({true, {}, {}, 0}); break;
       case event_t::array_start: m_frames.push_back({false, {}, {}, 0}); break;
@@ -112,6 +117,8 @@ public:
   }
 
 private:
+  static constexpr int max_depth = 64;
+
   struct frame {
     bool object;
     std::set<std::string> keys;
