@@ -647,6 +647,26 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--batch-policy", o->batch_policy,
                   "--search: exact (the global batch must divide), round-down (to a multiple of micro-batch x dp, "
                   "like Calculon) or auto (exact, else round-down; default)");
+  // Unset numbers are NaN inside train_options, so a NaN or infinity typed on the command line
+  // ("--years nan") would read as "not given" and be silently ignored: refuse it at parse time.
+  for (auto* option : cmd->get_options()) {
+    if (option->get_expected_min() == 1 && option->get_name() != "--help") {
+      option->check(
+          [](const std::string& text) {
+            // Only the spellings strtod reads as NaN or infinity; ids and paths pass.
+            std::string lower;
+            for (char c : text.substr(0, 12)) {
+              lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            if (!lower.empty() && (lower[0] == '+' || lower[0] == '-')) {
+              lower.erase(0, 1);
+            }
+            const bool non_finite = lower == "nan" || lower == "inf" || lower == "infinity" || lower.rfind("nan(", 0) == 0;
+            return non_finite ? std::string("expected a finite number, got \"" + text.substr(0, 12) + "\"") : std::string();
+          },
+          "finite");
+    }
+  }
   commands.emplace_back(cmd, [o](context& ctx) { run_train(ctx, *o); });
 }
 

@@ -131,6 +131,13 @@ TEST(cli_train, shape_flags_are_never_silently_reinterpreted)
                           "--json"});
   ASSERT_EQ(f.code, 0) << f.err;
   EXPECT_DOUBLE_EQ(nlohmann::json::parse(f.out)["flops"].get<double>(), 3.14e23);
+  // Issue 12: "--years nan" read as "not given" and was silently ignored.
+  for (const char* v : {"nan", "inf", "-Infinity"}) {
+    const auto r = run_cli({"train", "--params", "1e9", "--tokens", "1e12", "--part", "h100-sxm", "--chips", "8", "--mfu",
+                            "0.4", "--years", v});
+    EXPECT_EQ(r.code, 2) << v;
+    EXPECT_NE(r.err.find("--years: expected a finite number"), std::string::npos) << r.err;
+  }
   // --years on a part without a price names the missing price, not the flags.
   expect_input_error(run_cli({"train", "--params", "1e9", "--tokens", "1e12", "--part", "ascend-910b", "--chips", "8",
                               "--mfu", "0.4", "--precision", "fp16", "--years", "4"}),
