@@ -115,18 +115,20 @@ void run_calibrate(context& ctx, const calibrate_options& o)
     write_atomically(o.out, fitted.dump(2) + "\n");
   }
   auto& out = ctx.out();
-  const auto or_null = [](const std::vector<double>& v, std::size_t i) {
-    return i < v.size() ? nlohmann::json(v[i]) : nlohmann::json(nullptr);
-  };
   if (ctx.options().json) {
     nlohmann::json runs = nlohmann::json::array();
     for (std::size_t i = 0; i < set.runs.size(); ++i) {
       nlohmann::json row = {{"name", set.runs[i].name},
                             {"predicted_tflops_per_gpu", r.predicted_tflops_per_gpu[i]},
                             {"predicted_step_seconds", r.predicted_step_seconds[i]},
-                            {"error", r.run_errors[i]},
-                            {"held_out_error", or_null(r.held_out_errors, i)},
-                            {"held_out_model_error", or_null(r.held_out_model_errors, i)}};
+                            {"error", r.run_errors[i]}};
+      // Held-out errors exist only with two or more runs (models); absent, never null.
+      if (i < r.held_out_errors.size()) {
+        row["held_out_error"] = r.held_out_errors[i];
+      }
+      if (i < r.held_out_model_errors.size()) {
+        row["held_out_model_error"] = r.held_out_model_errors[i];
+      }
       if (set.runs[i].tflops_per_gpu > 0) {
         row["measured_tflops_per_gpu"] = set.runs[i].tflops_per_gpu / 1e12;
       } else {

@@ -199,7 +199,6 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
   const auto days = [&](const search_candidate& c) {
     return given(tokens) ? nlohmann::json(tokens / (c.batch * shape.seq) * c.step / 86400.0) : nlohmann::json(nullptr);
   };
-  static const char* recompute_names[] = {"none", "selective", "full"};
   if (ctx.options().json) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& c : found.best) {
@@ -212,11 +211,15 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
                                {"micro_batch", k["micro_batch"]},
                                {"global_batch", c.batch},
                                {"interleave", k["interleave"]},
-                               {"recompute", recompute_names[static_cast<int>(k["recompute"].get<double>())]},
+                               {"recompute", recompute_name(static_cast<int>(k["recompute"].get<double>()))},
                                {"sequence_parallel", k["sequence_parallel"].get<double>() != 0},
                                {"zero", static_cast<int>(k["zero"].get<double>())}};
-      rows.push_back({{"layout", layout}, {"step_seconds", c.step}, {"samples_per_second", c.samples_per_second},
-                      {"mfu", c.mfu}, {"memory_bytes", c.memory}, {"days", days(c)}});
+      nlohmann::json row = {{"layout", layout}, {"step_seconds", c.step}, {"samples_per_second", c.samples_per_second},
+                            {"mfu", c.mfu}, {"memory_bytes", c.memory}};
+      if (given(tokens)) {
+        row["days"] = days(c);  // only with a token count: never a null in place of a number
+      }
+      rows.push_back(row);
     }
     nlohmann::json reasons = nlohmann::json::object();
     for (int k = 1; k < layout_reason_count; ++k) {
@@ -251,7 +254,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
     t.add_row({format_number(tp, 0), format_number(cp, 0), format_number(pp, 0), format_number(o.chips / (tp * pp * cp), 0),
                format_number(k["micro_batch"].get<double>(), 0), format_number(c.batch, 0),
                format_number(k["interleave"].get<double>(), 0),
-               recompute_names[static_cast<int>(k["recompute"].get<double>())],
+               recompute_name(static_cast<int>(k["recompute"].get<double>())),
                k["sequence_parallel"].get<double>() != 0 ? "yes" : "no", format_number(k["zero"].get<double>(), 0),
                format_number(c.step, 2), format_number(c.samples_per_second, 1), format_number(100 * c.mfu, 1) + "%",
                format_number(c.memory / 1e9, 1), d.is_null() ? "-" : format_number(d.get<double>(), 1)});
@@ -309,7 +312,7 @@ void run_train_config(context& ctx, const train_options& o)
   t.micro_batch = l.micro_batch;
   t.global_batch = l.global_batch;
   t.interleave = l.interleave;
-  t.recompute = l.recompute == 2 ? "full" : (l.recompute == 1 ? "selective" : "none");
+  t.recompute = recompute_name(l.recompute);
   t.sequence_parallel = l.sequence_parallel != 0;
   t.zero = l.zero;
   if (l.first_stage_layers > 0) {
@@ -519,14 +522,13 @@ void run_train(context& ctx, const train_options& o)
       j["model_flop_per_token"] = model_flop_per_token(*shape);
     }
     if (step) {
-      static const char* recompute_names[] = {"none", "selective", "full"};
       j["layout"] = {{"tp", layout.tp},
                      {"pp", layout.pp},
                      {"dp", layout.dp},
                      {"micro_batch", layout.micro_batch},
                      {"global_batch", layout.global_batch},
                      {"interleave", layout.interleave},
-                     {"recompute", recompute_names[layout.recompute]},
+                     {"recompute", recompute_name(layout.recompute)},
                      {"sequence_parallel", layout.sequence_parallel != 0},
                      {"zero", layout.zero},
                      {"cp", layout.cp}};

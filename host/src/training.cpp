@@ -164,6 +164,12 @@ void check_layout(const transformer_shape& m, const parallel_layout& l, double c
                                              "); use ZeRO 0 or 1");
 }
 
+const char* recompute_name(int recompute)
+{
+  static const char* const names[] = {"none", "selective", "full"};
+  return recompute >= 0 && recompute <= 2 ? names[recompute] : "none";
+}
+
 numeric_format parse_precision(const std::string& text)
 {
   for (int f = 0; f < format_count; ++f) {

@@ -111,6 +111,9 @@ void check_layout(const transformer_shape& m, const parallel_layout& l, double c
 /// @brief The kernel's system figures for a system, its part and a precision.
 system_figures figures_for(const system_spec& system, const part_spec& part, numeric_format precision);
 
+/// @brief "none", "selective" or "full" for a recompute_mode value (the names run files use).
+const char* recompute_name(int recompute);
+
 /// @brief Parses "bf16", "fp8", ... @throws input_error.
 numeric_format parse_precision(const std::string& text);
 
