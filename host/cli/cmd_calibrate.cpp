@@ -7,13 +7,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 
 #include "app.hpp"
 #include "fleetcap/calibration.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
 #include "output.hpp"
+#include "output_file.hpp"
 
 namespace fleetcap::cli {
 
@@ -35,25 +36,6 @@ double mean(const std::vector<double>& v)
   return v.empty() ? NAN : s / static_cast<double>(v.size());
 }
 
-void write_atomically(const std::string& path, const std::string& text)
-{
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    if (!f.good()) {
-      std::remove(tmp.c_str());
-      throw error(path + ": cannot be written");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw error(path + ": cannot be written (" + ec.message() + ")");
-  }
-}
-
 std::string stem(const std::string& path)
 {
   return std::filesystem::path(path).stem().string();
@@ -63,6 +45,11 @@ std::string percent(double x) { return format_number(100 * x, 2) + "%"; }
 
 void run_calibrate(context& ctx, const calibrate_options& o)
 {
+  // Opened before the fit, so an unwritable --out fails before the work and leaves no file.
+  std::optional<output_file> out_file;
+  if (!o.out.empty()) {
+    out_file.emplace(o.out);
+  }
   const auto set = load_run_set(o.runs, ctx.catalog());
   const auto& parts = ctx.parts();
   const auto& system = load_system_argument(ctx.catalog(), parts, o.system.empty() ? set.system : o.system);
@@ -112,7 +99,8 @@ void run_calibrate(context& ctx, const calibrate_options& o)
     fitted["sources"].push_back(s);
   }
   if (!o.out.empty()) {
-    write_atomically(o.out, fitted.dump(2) + "\n");
+    out_file->stream() << fitted.dump(2) << "\n";
+    out_file->commit();
   }
   auto& out = ctx.out();
   if (ctx.options().json) {

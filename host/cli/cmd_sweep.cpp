@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "app.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
 #include "fleetcap/sweep.hpp"
 #include "output.hpp"
+#include "output_file.hpp"
 
 namespace fleetcap::cli {
 
@@ -34,28 +36,6 @@ struct merge_options {
   std::vector<std::string> parts;
   std::string out;
 };
-
-// Writes to a temporary name and renames on success, so a failure leaves no partial file.
-void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write)
-{
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    FC_EXPECTS(f.good(), path + ": cannot be written");
-    write(f);
-    f.flush();
-    if (!f.good()) {
-      std::remove(tmp.c_str());
-      throw error(path + ": write failed");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw error(path + ": cannot be written (" + ec.message() + ")");
-  }
-}
 
 std::string coords_text(const nlohmann::json& coords)
 {
@@ -121,38 +101,47 @@ void run_sweep_command(context& ctx, const sweep_options& o)
   FC_EXPECTS(o.tile >= 1, "--tile: expected at least 1 point");
   const auto backend = ctx.backend();
 
+  // Both files are opened (as temporaries) before any work and committed together at the end,
+  // so a bad --out fails before the sweep, and a failed or interrupted run leaves neither.
+  std::optional<output_file> rows_file;
+  std::optional<output_file> out_file;
   if (!o.rows.empty()) {
     FC_EXPECTS(plan.total_points <= o.max_rows, "--rows: the grid has " + std::to_string(plan.total_points) +
                                                     " points, over --max-rows " + std::to_string(o.max_rows));
-    write_file_atomically(o.rows, [&](std::ostream& f) {
+    rows_file.emplace(o.rows);
+  }
+  if (!o.out.empty()) {
+    out_file.emplace(o.out);
+  }
+  if (rows_file) {
+    std::ostream& f = rows_file->stream();
+    for (const auto& a : plan.axes) {
+      if (!a.name.empty()) {
+        f << a.name << ",";
+      }
+    }
+    for (std::size_t m = 0; m < plan.metric_names.size(); ++m) {
+      f << plan.metric_names[m] << (m + 1 < plan.metric_names.size() ? "," : "\n");
+    }
+    char buffer[32];
+    sweep_each_point(plan, [&](std::uint64_t index, const double* metrics) {
+      const auto coords = sweep_point_coordinates(plan, index);
       for (const auto& a : plan.axes) {
-        if (!a.name.empty()) {
-          f << a.name << ",";
+        if (a.name.empty()) {
+          continue;
+        }
+        const auto& v = coords.at(a.name);
+        if (v.is_string()) {
+          f << v.get<std::string>() << ",";
+        } else {
+          std::snprintf(buffer, sizeof buffer, "%.17g,", v.get<double>());
+          f << buffer;
         }
       }
       for (std::size_t m = 0; m < plan.metric_names.size(); ++m) {
-        f << plan.metric_names[m] << (m + 1 < plan.metric_names.size() ? "," : "\n");
+        std::snprintf(buffer, sizeof buffer, "%.17g", metrics[m]);
+        f << buffer << (m + 1 < plan.metric_names.size() ? "," : "\n");
       }
-      char buffer[32];
-      sweep_each_point(plan, [&](std::uint64_t index, const double* metrics) {
-        const auto coords = sweep_point_coordinates(plan, index);
-        for (const auto& a : plan.axes) {
-          if (a.name.empty()) {
-            continue;
-          }
-          const auto& v = coords.at(a.name);
-          if (v.is_string()) {
-            f << v.get<std::string>() << ",";
-          } else {
-            std::snprintf(buffer, sizeof buffer, "%.17g,", v.get<double>());
-            f << buffer;
-          }
-        }
-        for (std::size_t m = 0; m < plan.metric_names.size(); ++m) {
-          std::snprintf(buffer, sizeof buffer, "%.17g", metrics[m]);
-          f << buffer << (m + 1 < plan.metric_names.size() ? "," : "\n");
-        }
-      });
     });
   }
 
@@ -177,8 +166,12 @@ void run_sweep_command(context& ctx, const sweep_options& o)
     std::fprintf(stderr, "\n");
   }
   const auto doc = sweep_result_json(plan, result);
-  if (!o.out.empty()) {
-    write_file_atomically(o.out, [&](std::ostream& f) { f << doc.dump(2) << "\n"; });
+  if (out_file) {
+    out_file->stream() << doc.dump(2) << "\n";
+    out_file->commit();
+  }
+  if (rows_file) {
+    rows_file->commit();
   }
   if (ctx.options().json) {
     ctx.out() << doc.dump(2) << "\n";
@@ -201,6 +194,10 @@ void run_sweep_command(context& ctx, const sweep_options& o)
 void run_merge(context& ctx, const merge_options& o)
 {
   FC_EXPECTS(!o.parts.empty(), "merge: give the partial results (files written by sweep --shard K/N --out)");
+  std::optional<output_file> out_file;
+  if (!o.out.empty()) {
+    out_file.emplace(o.out);
+  }
   std::vector<sweep_result> parts;
   std::optional<sweep_plan> plan;
   for (const auto& path : o.parts) {
@@ -215,8 +212,9 @@ void run_merge(context& ctx, const merge_options& o)
   }
   const auto merged = merge_sweep_results(*plan, parts, o.parts);
   const auto doc = sweep_result_json(*plan, merged);
-  if (!o.out.empty()) {
-    write_file_atomically(o.out, [&](std::ostream& f) { f << doc.dump(2) << "\n"; });
+  if (out_file) {
+    out_file->stream() << doc.dump(2) << "\n";
+    out_file->commit();
   }
   if (ctx.options().json) {
     ctx.out() << doc.dump(2) << "\n";
