@@ -23,6 +23,8 @@ FC_HD inline sweep_accumulator sweep_empty(int objective_max)
   a.worst = objective_max ? 1e308 : -1e308;
   a.best_index = ~std::uint64_t{0};
   a.worst_index = ~std::uint64_t{0};
+  a.nonfinite_index = ~std::uint64_t{0};
+  a.nonfinite_metric = -1;
   return a;
 }
 
@@ -54,6 +56,11 @@ FC_HD inline sweep_accumulator sweep_merge(const sweep_accumulator& a, const swe
   }
   for (int h = 0; h < sweep_max_bins; ++h) {
     r.histogram[h] += b.histogram[h];
+  }
+  r.nonfinite += b.nonfinite;
+  if (b.nonfinite > 0 && (a.nonfinite == 0 || b.nonfinite_index < a.nonfinite_index)) {
+    r.nonfinite_index = b.nonfinite_index;
+    r.nonfinite_metric = b.nonfinite_metric;
   }
   return r;
 }
@@ -221,6 +228,20 @@ FC_HD inline bool sweep_predicate(double v, int op, double line)
 FC_HD inline void sweep_fold_point(const sweep_config& c, const double* m, std::uint64_t index, sweep_accumulator& a)
 {
   a.points += 1;
+  // x - x is 0 for every finite x and NaN for NaN and both infinities (IEEE 754 sec. 7.2): one
+  // subtraction and compare per metric, no library call, the same on every backend. The point
+  // is still folded; the host refuses the run as a whole when any point was non-finite.
+  int bad = -1;
+  for (int k = c.metric_count - 1; k >= 0; --k) {
+    bad = m[k] - m[k] == 0.0 ? bad : k;
+  }
+  if (bad >= 0) {
+    if (a.nonfinite == 0 || index < a.nonfinite_index) {
+      a.nonfinite_index = index;
+      a.nonfinite_metric = bad;
+    }
+    a.nonfinite += 1;
+  }
   // Predicates count among all points; the filter selects the points the objective, mean and
   // histogram see.
   for (int p = 0; p < c.predicate_count; ++p) {

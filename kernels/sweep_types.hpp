@@ -49,6 +49,7 @@ struct sweep_part {
 
 struct sweep_config {
   int evaluator;
+  int metric_count;  // metrics the evaluator fills (each is checked for a non-finite value)
   // Axes in engine order: group axes first, then the others; the last is the innermost.
   int axis_count;
   int group_axis_count;
@@ -97,6 +98,11 @@ struct sweep_accumulator {
   double sum;
   std::uint64_t predicate[sweep_max_predicates];
   std::uint64_t histogram[sweep_max_bins];
+  // Points where some metric came out NaN or infinite (an input outside what the formulas can
+  // represent): the host refuses the run and names the lowest such point and its first metric.
+  std::uint64_t nonfinite;
+  std::uint64_t nonfinite_index;
+  int nonfinite_metric;
 };
 
 // Why a layout is not usable, in the order the checks run (metric 7 of the layout evaluator).

@@ -25,6 +25,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 
+def known(value):
+    """A figure's number, or None where fleetcap reports it as {"unknown": true}."""
+    return value if isinstance(value, (int, float)) else None
+
+
 def run_json(binary, args):
     out = subprocess.run([binary] + args + ["--json"], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
@@ -85,8 +90,8 @@ def capacity_by_owner(fleet, out_base, formats):
 def tpp_vs_pd(specs, rule, out_base, formats):
     p = rule["parameters"]
     fig, ax = plt.subplots(figsize=(8, 5.5))
-    tpp_max = max([s["tpp"] or 0 for s in specs] + [p["a1_tpp_min"] * 1.5]) * 1.1
-    pd_max = max([s["performance_density"] or 0 for s in specs] + [p["a2_pd_min"] * 1.5]) * 1.1
+    tpp_max = max([known(s["tpp"]) or 0 for s in specs] + [p["a1_tpp_min"] * 1.5]) * 1.1
+    pd_max = max([known(s["performance_density"]) or 0 for s in specs] + [p["a2_pd_min"] * 1.5]) * 1.1
     # 3A090.a: a.1 (TPP >= 4800) and a.2 (TPP >= 1600 and PD >= 5.92).
     ax.axvspan(p["a1_tpp_min"], tpp_max, color="tab:red", alpha=0.18, lw=0)
     ax.fill_between([p["a2_tpp_min"], p["a1_tpp_min"]], p["a2_pd_min"], pd_max, color="tab:red", alpha=0.18, lw=0)
@@ -96,9 +101,9 @@ def tpp_vs_pd(specs, rule, out_base, formats):
     # Parts with the same TPP and PD (H100/H200/H800, the A100s) share one labelled point.
     points = {}
     for s in specs:
-        if s["tpp"] is None:
+        if known(s["tpp"]) is None:
             continue
-        pd = s["performance_density"]
+        pd = known(s["performance_density"])
         key = (round(s["tpp"]), None if pd is None else round(pd, 2))
         points.setdefault(key, []).append(s["id"])
     for (tpp, pd), ids in sorted(points.items(), key=lambda kv: kv[0][0]):

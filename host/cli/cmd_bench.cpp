@@ -114,8 +114,10 @@ void run_bench(context& ctx, const bench_options& o)
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   nlohmann::json j = {{"version", FLEETCAP_VERSION}, {"build_type", FLEETCAP_BUILD_TYPE}, {"cpu_threads", info.cpu_threads},
-                      {"cuda_device", info.cuda_device_count > 0 ? nlohmann::json(info.cuda_device_name) : nlohmann::json(nullptr)},
                       {"results", rows}, {"peak_rss_bytes", static_cast<double>(usage.ru_maxrss) * 1024.0}};
+  if (info.cuda_device_count > 0) {
+    j["cuda_device"] = info.cuda_device_name;  // absent without a device, not null
+  }
   std::string numpy_version;
   double numpy = 0.0;
   if (o.numpy) {
@@ -123,7 +125,7 @@ void run_bench(context& ctx, const bench_options& o)
     j["numpy"] = {{"version", numpy_version}, {"points_per_s", numpy}, {"ratio_cpu_over_numpy", training_cpu / numpy}};
   }
   if (ctx.options().json) {
-    ctx.out() << j.dump(2) << "\n";
+    ctx.out() << json_text(j);
     return;
   }
   auto& out = ctx.out();

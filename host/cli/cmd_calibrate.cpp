@@ -82,9 +82,6 @@ void run_calibrate(context& ctx, const calibrate_options& o)
                            {"name", system.name + " (calibrated on " + set.id + ")"},
                            {"part", system.part},
                            {"chips_per_node", system.chips_per_node},
-                           {"scale_up_bandwidth_gbps", system.scale_up_bytes_per_s_bidir.known()
-                                                           ? nlohmann::json(system.scale_up_bytes_per_s_bidir.mid / 1e9)
-                                                           : nlohmann::json(nullptr)},
                            {"scale_out_gbps_per_chip", system.scale_out_bytes_per_s / 1e9},
                            {"efficiency", {{"matmul_max", r.fitted.matmul_max},
                                            {"matmul_half_size", r.fitted.matmul_half_size},
@@ -95,12 +92,14 @@ void run_calibrate(context& ctx, const calibrate_options& o)
                            {"calibrated_on", {set.id}},
                            {"notes", notes},
                            {"sources", system.sources}};
+  if (system.scale_up_bytes_per_s_bidir.known()) {  // absent when unknown (the loader reads absence so)
+    fitted["scale_up_bandwidth_gbps"] = system.scale_up_bytes_per_s_bidir.mid / 1e9;
+  }
   for (const auto& s : set.sources) {
     fitted["sources"].push_back(s);
   }
-  if (!o.out.empty()) {
-    out_file->stream() << fitted.dump(2) << "\n";
-    out_file->commit();
+  if (out_file) {
+    out_file->stream() << json_text(fitted);
   }
   auto& out = ctx.out();
   if (ctx.options().json) {
@@ -134,8 +133,15 @@ void run_calibrate(context& ctx, const calibrate_options& o)
       j["held_out_model_mean_error"] = lomo;
       j["held_out_model_max_error"] = lomo_max;
     }
-    out << j.dump(2) << "\n";
+    const std::string text = json_text(j);  // checked before the file is committed
+    if (out_file) {
+      out_file->commit();
+    }
+    out << text;
     return;
+  }
+  if (out_file) {
+    out_file->commit();
   }
   out << "Calibrated " << system.id << " on " << set.runs.size() << " runs (" << set.origin << "), "
       << r.grid_points << " grid points, " << backend_name(backend) << " backend\n";

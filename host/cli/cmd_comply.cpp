@@ -96,16 +96,19 @@ void run_comply_part(context& ctx, const comply_options& opts, const std::vector
   if (ctx.options().json) {
     nlohmann::json j = {
         {"part", part.id},
-        {"tpp", known_tpp ? nlohmann::json(metrics.mid.tpp) : nlohmann::json(nullptr)},
-        {"performance_density", std::isnan(metrics.mid.performance_density)
-                                    ? nlohmann::json(nullptr)
-                                    : nlohmann::json(metrics.mid.performance_density)},
-        {"as_of", opts.as_of.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.as_of)},
+        {"tpp", known_tpp ? nlohmann::json(metrics.mid.tpp) : json_unknown()},
+        {"performance_density", json_number_or_unknown(metrics.mid.performance_density)},
         {"vendor_country", part.vendor_country},
-        {"destination", opts.destination.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.destination)},
-        {"owner_hq", opts.owner_hq.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.owner_hq)},
         {"verdicts", verdicts_json(verdicts)}};
-    ctx.out() << j.dump(2) << "\n";
+    // Options not given are absent, not null.
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"as_of", &opts.as_of},
+                                     {"destination", &opts.destination},
+                                     {"owner_hq", &opts.owner_hq}}) {
+      if (!value->empty()) {
+        j[key] = *value;
+      }
+    }
+    ctx.out() << json_text(j);
     return;
   }
   auto& out = ctx.out();
@@ -151,12 +154,10 @@ void run_comply_train(context& ctx, const comply_options& opts, const std::vecto
              "comply --train: training operations must be a positive finite number");
   const auto verdicts = comply_training(operations, opts.biological, selected, today);
   if (ctx.options().json) {
-    ctx.out() << nlohmann::json{{"training_operations", operations},
+    ctx.out() << json_text(nlohmann::json{{"training_operations", operations},
                                 {"basis", basis},
                                 {"biological_sequence_data", opts.biological},
-                                {"verdicts", verdicts_json(verdicts)}}
-                     .dump(2)
-              << "\n";
+                                {"verdicts", verdicts_json(verdicts)}});
     return;
   }
   char buffer[64];

@@ -365,7 +365,7 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
     j["rules"].push_back(jr);
   }
   if (json) {
-    out << j.dump(2) << "\n";
+    out << json_text(j);
   }
 }
 

@@ -135,7 +135,7 @@ void run_fleet(context& ctx, const fleet_options& opts)
       }
       j["monte_carlo"] = m;
     }
-    out << j.dump(2) << "\n";
+    out << json_text(j);
     return;
   }
   if (opts.csv) {

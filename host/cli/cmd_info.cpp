@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app.hpp"
+#include "output.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,14 +20,21 @@ void run_info(context& ctx)
         {"version", FLEETCAP_VERSION},
         {"backends", b.cuda_built ? nlohmann::json{"cpu", "cuda"} : nlohmann::json{"cpu"}},
         {"cpu_threads", b.cpu_threads},
-        {"cuda_architectures", b.cuda_built ? nlohmann::json(b.cuda_architectures) : nlohmann::json(nullptr)},
         {"cuda_device_count", b.cuda_device_count},
-        {"cuda_device", b.cuda_device_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.cuda_device_name)},
-        {"cuda_status", b.cuda_status.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.cuda_status)},
         {"selected_backend", chosen},
         {"catalog", ctx.catalog().describe()},
     };
-    ctx.out() << j.dump(2) << "\n";
+    // What does not apply (no CUDA build, no device) is absent, not null.
+    if (b.cuda_built) {
+      j["cuda_architectures"] = b.cuda_architectures;
+    }
+    if (!b.cuda_device_name.empty()) {
+      j["cuda_device"] = b.cuda_device_name;
+    }
+    if (!b.cuda_status.empty()) {
+      j["cuda_status"] = b.cuda_status;
+    }
+    ctx.out() << json_text(j);
     return;
   }
   auto& out = ctx.out();

@@ -435,7 +435,7 @@ void run_report(context& ctx, const report_options& opts)
   }
 
   if (json) {
-    out << j.dump(2) << "\n";
+    out << json_text(j);
     return;
   }
   if (opts.explain) {

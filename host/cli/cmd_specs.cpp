@@ -26,7 +26,7 @@ void run_specs_list(context& ctx)
     for (std::size_t i = 0; i < parts.size(); ++i) {
       array.push_back(spec_to_json(parts[i], metrics[i], false));
     }
-    ctx.out() << array.dump(2) << "\n";
+    ctx.out() << json_text(array);
     return;
   }
   print_spec_table(ctx.out(), parts, metrics);
@@ -39,7 +39,7 @@ void run_specs_show(context& ctx, const specs_show_options& opts)
   const auto& part = find_part(ctx.parts(), opts.id);
   const auto metrics = evaluate_parts(ctx.backend(), {part}).front();
   if (ctx.options().json) {
-    ctx.out() << spec_to_json(part, metrics, true).dump(2) << "\n";
+    ctx.out() << json_text(spec_to_json(part, metrics, true));
     return;
   }
   auto& out = ctx.out();

@@ -167,14 +167,14 @@ void run_sweep_command(context& ctx, const sweep_options& o)
   }
   const auto doc = sweep_result_json(plan, result);
   if (out_file) {
-    out_file->stream() << doc.dump(2) << "\n";
+    out_file->stream() << json_text(doc);
     out_file->commit();
   }
   if (rows_file) {
     rows_file->commit();
   }
   if (ctx.options().json) {
-    ctx.out() << doc.dump(2) << "\n";
+    ctx.out() << json_text(doc);
     return;
   }
   const std::uint64_t evaluated = (result.end_row - result.first_row) * plan.axes.back().values.size();
@@ -213,11 +213,11 @@ void run_merge(context& ctx, const merge_options& o)
   const auto merged = merge_sweep_results(*plan, parts, o.parts);
   const auto doc = sweep_result_json(*plan, merged);
   if (out_file) {
-    out_file->stream() << doc.dump(2) << "\n";
+    out_file->stream() << json_text(doc);
     out_file->commit();
   }
   if (ctx.options().json) {
-    ctx.out() << doc.dump(2) << "\n";
+    ctx.out() << json_text(doc);
     return;
   }
   ctx.out() << "Merged " << parts.size() << " shards of " << plan->id << "\n\n";

@@ -67,7 +67,6 @@ std::string sci(double x)
   return buffer;
 }
 
-nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
 // Why layouts were not usable, in words (layout_reason in kernels/sweep.cuh).
 const char* reason_text(int r)
@@ -197,7 +196,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
                       (rounded ? " (rounded down per layout)" : "") + " is usable: " + why);
   }
   const auto days = [&](const search_candidate& c) {
-    return given(tokens) ? nlohmann::json(tokens / (c.batch * shape.seq) * c.step / 86400.0) : nlohmann::json(nullptr);
+    return given(tokens) ? nlohmann::json(tokens / (c.batch * shape.seq) * c.step / 86400.0) : json_unknown();
   };
   if (ctx.options().json) {
     nlohmann::json rows = nlohmann::json::array();
@@ -225,12 +224,10 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
     for (int k = 1; k < layout_reason_count; ++k) {
       reasons[reason_text(k)] = found.reasons[k];
     }
-    ctx.out() << nlohmann::json{{"layouts_searched", plan.total_points}, {"valid", found.valid},
+    ctx.out() << json_text(nlohmann::json{{"layouts_searched", plan.total_points}, {"valid", found.valid},
                                 {"fit_memory", found.usable}, {"not_usable", reasons},
                                 {"batch_policy", rounded ? "round-down" : "exact"},
-                                {"requested_global_batch", o.global_batch}, {"top", rows}}
-                     .dump(2)
-              << "\n";
+                                {"requested_global_batch", o.global_batch}, {"top", rows}});
     return;
   }
   auto& out = ctx.out();
@@ -257,7 +254,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
                recompute_name(static_cast<int>(k["recompute"].get<double>())),
                k["sequence_parallel"].get<double>() != 0 ? "yes" : "no", format_number(k["zero"].get<double>(), 0),
                format_number(c.step, 2), format_number(c.samples_per_second, 1), format_number(100 * c.mfu, 1) + "%",
-               format_number(c.memory / 1e9, 1), d.is_null() ? "-" : format_number(d.get<double>(), 1)});
+               format_number(c.memory / 1e9, 1), d.is_number() ? format_number(d.get<double>(), 1) : "-"});
   }
   t.print(out);
   out << "Not usable: ";
@@ -500,9 +497,9 @@ void run_train(context& ctx, const train_options& o)
                         {"seconds", seconds},
                         {"days", seconds / 86400.0},
                         {"gpu_hours", gpu_hours},
-                        {"energy_mwh", number_or_null(energy_mwh)},
-                        {"co2_tonnes", number_or_null(co2_t)},
-                        {"cost_usd", number_or_null(cost)},
+                        {"energy_mwh", json_number_or_unknown(energy_mwh)},
+                        {"co2_tonnes", json_number_or_unknown(co2_t)},
+                        {"cost_usd", json_number_or_unknown(cost)},
                         {"mfu", mfu},
                         {"thresholds", nlohmann::json::array()}};
     for (const auto& v : verdicts) {
@@ -552,7 +549,7 @@ void run_train(context& ctx, const train_options& o)
       j["fits"] = step->fits != 0;
       j["memory_headroom_bytes"] = part.memory_bytes.mid - step->memory.total;
     }
-    out << j.dump(2) << "\n";
+    out << json_text(j);
     return;
   }
   out << "Training run on " << format_number(o.chips, 0) << " x " << part.id << " (" << o.precision << " dense peak "

@@ -115,7 +115,7 @@ void run_validate(context& ctx, const validate_options& o)
     out << "mean |error| " << format_number(100 * mean, 2) << "%, max " << format_number(100 * worst, 2) << "%\n\n";
   }
   if (ctx.options().json) {
-    ctx.out() << nlohmann::json{{"run_sets", jsets}}.dump(2) << "\n";
+    ctx.out() << json_text(nlohmann::json{{"run_sets", jsets}});
   }
 }
 

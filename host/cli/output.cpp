@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
 
 namespace fleetcap::cli {
@@ -156,25 +158,72 @@ void print_spec_table(std::ostream& out, const std::vector<part_spec>& parts,
   }
 }
 
+nlohmann::json json_unknown() { return {{"unknown", true}}; }
+
 nlohmann::json json_mid(const range& r)
 {
   if (!r.known()) {
-    return nullptr;
+    return json_unknown();
   }
   return r.mid;
+}
+
+nlohmann::json json_number_or_unknown(double x) { return std::isfinite(x) ? nlohmann::json(x) : json_unknown(); }
+
+namespace {
+
+// The first NaN, infinity or null in `j`, as a JSON pointer ("" when there is none).
+std::optional<std::string> first_unprintable(const nlohmann::json& j, const std::string& pointer)
+{
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: return pointer + " (null)";
+    case nlohmann::json::value_t::number_float:
+      if (!std::isfinite(j.get<double>())) {
+        return pointer + " (" + (std::isnan(j.get<double>()) ? "NaN" : "infinite") + ")";
+      }
+      return std::nullopt;
+    case nlohmann::json::value_t::object:
+      for (const auto& item : j.items()) {
+        if (auto bad = first_unprintable(item.value(), pointer + "/" + item.key())) {
+          return bad;
+        }
+      }
+      return std::nullopt;
+    case nlohmann::json::value_t::array:
+      for (std::size_t i = 0; i < j.size(); ++i) {
+        if (auto bad = first_unprintable(j[i], pointer + "/" + std::to_string(i))) {
+          return bad;
+        }
+      }
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::string json_text(const nlohmann::json& j)
+{
+  if (const auto bad = first_unprintable(j, "")) {
+    throw input_error("the result has no finite number at " + *bad +
+                      ": an input is outside what the formulas can represent (nothing was written)");
+  }
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 namespace {
 
 nlohmann::json json_range(double low, double mid, double high)
 {
-  auto number = [](double x) { return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x); };
-  return {{"low", number(low)}, {"mid", number(mid)}, {"high", number(high)}};
+  return {{"low", json_number_or_unknown(low)}, {"mid", json_number_or_unknown(mid)}, {"high", json_number_or_unknown(high)}};
 }
 
-nlohmann::json json_optional_string(const std::string& s)
+// A descriptive text field: set when the spec sheet gives it, absent otherwise.
+void set_if_given(nlohmann::json& j, const char* key, const std::string& s)
 {
-  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+  if (!s.empty()) {
+    j[key] = s;
+  }
 }
 
 }  // namespace
@@ -196,14 +245,10 @@ nlohmann::json spec_to_json(const part_spec& p, const part_metrics_range& m, boo
       {"name", p.name},
       {"vendor", p.vendor},
       {"vendor_country", p.vendor_country},
-      {"launch_year", p.launch_year ? nlohmann::json(*p.launch_year) : nlohmann::json(nullptr)},
+      {"launch_year", p.launch_year ? nlohmann::json(*p.launch_year) : json_unknown()},
       {"data_center", p.data_center},
-      {"tpp", m.mid.tpp_format < 0 ? nlohmann::json(nullptr) : nlohmann::json(m.mid.tpp)},
-      {"tpp_format", m.mid.tpp_format < 0 ? nlohmann::json(nullptr)
-                                          : nlohmann::json(format_name(static_cast<numeric_format>(m.mid.tpp_format)))},
-      {"performance_density", std::isnan(m.mid.performance_density)
-                                  ? nlohmann::json(nullptr)
-                                  : nlohmann::json(m.mid.performance_density)},
+      {"tpp", m.mid.tpp_format < 0 ? json_unknown() : nlohmann::json(m.mid.tpp)},
+      {"performance_density", json_number_or_unknown(m.mid.performance_density)},
       {"dense_peak_ops_per_s", peaks},
       {"memory_bytes", json_mid(p.memory_bytes)},
       {"memory_bandwidth_bytes_per_s", json_mid(p.memory_bandwidth_bytes_per_s)},
@@ -212,6 +257,9 @@ nlohmann::json spec_to_json(const part_spec& p, const part_metrics_range& m, boo
       {"logic_die_area_m2", json_mid(p.logic_die_area_m2)},
       {"price_usd", json_mid(p.price_usd)},
   };
+  if (m.mid.tpp_format >= 0) {
+    j["tpp_format"] = format_name(static_cast<numeric_format>(m.mid.tpp_format));
+  }
   const std::pair<const char*, const range*> scalar_ranges[] = {
       {"memory_bytes", &p.memory_bytes},
       {"memory_bandwidth_bytes_per_s", &p.memory_bandwidth_bytes_per_s},
@@ -233,14 +281,13 @@ nlohmann::json spec_to_json(const part_spec& p, const part_metrics_range& m, boo
   }
   j["ranges"] = ranges;
   if (detail) {
-    j["architecture"] = json_optional_string(p.architecture);
-    j["memory_type"] = json_optional_string(p.memory_type);
-    j["scale_up"] = json_optional_string(p.scale_up);
-    j["host_interface"] = json_optional_string(p.host_interface);
-    j["logic_die_count"] = p.logic_die_count ? nlohmann::json(*p.logic_die_count) : nlohmann::json(nullptr);
-    j["logic_die_non_planar"] =
-        p.logic_die_non_planar ? nlohmann::json(*p.logic_die_non_planar) : nlohmann::json(nullptr);
-    j["process"] = json_optional_string(p.process);
+    set_if_given(j, "architecture", p.architecture);
+    set_if_given(j, "memory_type", p.memory_type);
+    set_if_given(j, "scale_up", p.scale_up);
+    set_if_given(j, "host_interface", p.host_interface);
+    j["logic_die_count"] = p.logic_die_count ? nlohmann::json(*p.logic_die_count) : json_unknown();
+    j["logic_die_non_planar"] = p.logic_die_non_planar ? nlohmann::json(*p.logic_die_non_planar) : json_unknown();
+    set_if_given(j, "process", p.process);
     j["confidence"] = p.confidence;
     j["notes"] = p.notes;
     j["sources"] = p.sources;

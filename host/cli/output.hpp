@@ -35,7 +35,20 @@ void print_spec_table(std::ostream& out, const std::vector<part_spec>& parts,
 // JSON of one part in SI units; `detail` adds the descriptive fields, notes and sources.
 nlohmann::json spec_to_json(const part_spec& part, const part_metrics_range& metrics, bool detail);
 
-// A range as a JSON number (its mid) or null when unknown.
+// A figure that is not known, in every JSON result: {"unknown": true}, never null or 0.
+nlohmann::json json_unknown();
+
+// A range as a JSON number (its mid), or json_unknown() when it is not known.
 nlohmann::json json_mid(const range& r);
+
+// A number, or json_unknown() when it is NaN or infinite (not computable from what is known).
+nlohmann::json json_number_or_unknown(double x);
+
+// The text of a JSON result (indented, one trailing newline), the one way a command prints or
+// writes JSON. The backstop of the non-finite policy (issue 12): a NaN, an infinity or a null
+// anywhere in the document is a bug or an unrepresentable input, never printed; it throws
+// input_error naming the value's JSON pointer. Invalid UTF-8 (a file name in another
+// encoding) is written as U+FFFD instead of failing.
+std::string json_text(const nlohmann::json& j);
 
 }  // namespace fleetcap::cli

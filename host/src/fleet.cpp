@@ -53,7 +53,7 @@ std::size_t part_index_of(const std::vector<part_spec>& parts, const std::string
     ids.push_back(parts[i].id);
   }
   const auto near = closest_ids(ids, id);
-  std::string msg = file + ": " + pointer + ": unknown part id \"" + id + "\"";
+  std::string msg = file + ": " + pointer + ": unknown part id " + detail::quoted(id);
   if (!near.empty()) {
     msg += " (closest: ";
     for (std::size_t i = 0; i < near.size(); ++i) {

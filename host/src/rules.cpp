@@ -611,7 +611,7 @@ const rule& find_rule(const std::vector<rule>& rules, const std::string& id)
     ids.push_back(r.id);
   }
   const auto near = closest_ids(ids, id);
-  throw input_error("unknown rule id \"" + id + "\"" + (near.empty() ? "" : " (closest: " + join(near) + ")") +
+  throw input_error("unknown rule id " + detail::quoted(id) + (near.empty() ? "" : " (closest: " + join(near) + ")") +
                     "; known: " + join(ids));
 }
 
@@ -653,7 +653,7 @@ void check_rule_part_ids(const std::vector<rule>& rules, const std::vector<part_
   auto check = [&](const rule& r, const std::string& id, const std::string& pointer) {
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
       const auto near = closest_ids(ids, id);
-      fail_at(r.origin, pointer, "unknown part id \"" + id + "\"" + (near.empty() ? "" : " (closest: " + join(near) + ")"));
+      fail_at(r.origin, pointer, "unknown part id " + detail::quoted(id) + (near.empty() ? "" : " (closest: " + join(near) + ")"));
     }
   };
   for (const auto& r : rules) {

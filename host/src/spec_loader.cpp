@@ -179,7 +179,7 @@ const part_spec& find_part(const std::vector<part_spec>& parts, const std::strin
     ids.push_back(p.id);
   }
   const auto near = closest_ids(ids, id);
-  std::string msg = "unknown part id \"" + id + "\"";
+  std::string msg = "unknown part id " + detail::quoted(id);
   if (!near.empty()) {
     msg += " (closest: ";
     for (std::size_t i = 0; i < near.size(); ++i) {

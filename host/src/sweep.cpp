@@ -118,6 +118,17 @@ std::string fnv1a(const std::string& text)
   return buffer;
 }
 
+// A part named in a scenario: an unknown id is an error at its file and JSON pointer.
+const part_spec& scenario_part(const std::vector<part_spec>& parts, const std::string& id, const std::string& file,
+                               const std::string& pointer)
+{
+  try {
+    return find_part(parts, id);
+  } catch (const input_error& e) {
+    throw input_error(file + ": " + pointer + ": " + e.what());
+  }
+}
+
 std::uint64_t whole_count(const detail::json_object_reader& r, const nlohmann::json& j, const char* key)
 {
   if (!j.contains(key)) {
@@ -173,7 +184,7 @@ sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const st
     }
     const auto ids = r.string_array("parts", true);
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      find_part(parts, ids[i]);
+      scenario_part(parts, ids[i], file, pointer + "/parts/" + std::to_string(i));
       auto it = std::find(part_table.begin(), part_table.end(), ids[i]);
       if (it == part_table.end()) {
         FC_EXPECTS(part_table.size() < static_cast<std::size_t>(sweep_max_parts),
@@ -395,7 +406,7 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     const auto listed = r.string_array("parts", true);
     FC_EXPECTS(listed.size() <= 12, file.name + ": /parts: at most 12 parts");
     for (const auto& id : listed) {
-      find_part(parts, id);
+      scenario_part(parts, id, file.name, "/parts/" + std::to_string(part_table.size()));
       FC_EXPECTS(std::find(part_table.begin(), part_table.end(), id) == part_table.end(),
                  file.name + ": /parts: \"" + id + "\" is listed twice");
       part_table.push_back(id);
@@ -406,6 +417,7 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     r.fail("parts", "only the capacity evaluator takes a parts list (use a \"part\" axis)");
   }
   plan.metric_names = ev.metrics;
+  plan.config.metric_count = static_cast<int>(ev.metrics.size());
   sweep_config& c = plan.config;
   c.evaluator = static_cast<int>(ev.kind);
   for (int i = 0; i < sweep_max_inputs; ++i) {
@@ -424,7 +436,7 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
       }
       if (item.key() == "part") {
         const auto id = f.required_string("part");
-        find_part(parts, id);
+        scenario_part(parts, id, file.name, "/fixed/part");
         part_table.push_back(id);
         c.fixed[slot] = 0.0;
         continue;
@@ -613,10 +625,11 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     } else {
       const auto id = j.contains("part") ? r.required_string("part") : std::string();
       FC_EXPECTS(!id.empty(), file.name + ": /system: the layout evaluator needs \"system\" (or \"part\")");
-      system = default_system(find_part(parts, id));
+      system = default_system(scenario_part(parts, id, file.name, "/part"));
     }
     const part_spec& part =
-        find_part(parts, j.contains("part") && system_override == nullptr ? r.required_string("part") : system.part);
+        j.contains("part") && system_override == nullptr ? scenario_part(parts, r.required_string("part"), file.name, "/part")
+                                                         : find_part(parts, system.part);
     c.system = figures_for(system, part, precision);
     if (shape != nullptr) {
       c.shape = *shape;
@@ -720,6 +733,32 @@ std::uint64_t shard_bound(std::uint64_t total_rows, std::uint64_t k, std::uint64
 
 }  // namespace
 
+namespace {
+
+// One policy for non-finite results (issue 12): an input that makes any metric NaN or infinite
+// is an input error naming the scenario, the first such point and the metric; a sum that
+// overflows is too. A successful result never holds a non-finite number.
+void check_finite_results(const sweep_plan& plan, const sweep_accumulator& a)
+{
+  if (a.nonfinite > 0) {
+    const auto coords = sweep_point_coordinates(plan, a.nonfinite_index);
+    const std::string metric =
+        a.nonfinite_metric >= 0 && a.nonfinite_metric < static_cast<int>(plan.metric_names.size())
+            ? plan.metric_names[static_cast<std::size_t>(a.nonfinite_metric)]
+            : std::string("?");
+    throw input_error(plan.origin + ": metric \"" + metric + "\" is not a finite number at point " +
+                      coords.dump() + (a.nonfinite > 1 ? " and " + std::to_string(a.nonfinite - 1) + " other points" : std::string()) +
+                      ": an input is outside what the formulas can represent");
+  }
+  if (a.valid > 0 && !std::isfinite(a.sum)) {
+    throw input_error(plan.origin + ": the sum of metric \"" +
+                      plan.metric_names[static_cast<std::size_t>(plan.config.objective_metric)] +
+                      "\" over a group overflows a double (its mean cannot be given); narrow the axes");
+  }
+}
+
+}  // namespace
+
 sweep_result run_sweep(backend_kind backend, const sweep_plan& plan, std::uint64_t shard, std::uint64_t shards,
                        std::uint64_t tile_points, const std::function<void(std::uint64_t, std::uint64_t)>& progress)
 {
@@ -750,6 +789,7 @@ sweep_result run_sweep(backend_kind backend, const sweep_plan& plan, std::uint64
         progress(done, todo);
       }
     }
+    check_finite_results(plan, g.accumulator);
     out.groups.push_back(g);
   }
   return out;

@@ -202,10 +202,10 @@ system_spec parse_system(const catalog_file& file, const std::vector<part_spec>&
   }
   if (!known) {
     const auto near = closest_ids(ids, s.part);
-    r.fail("part", "unknown part id \"" + s.part + "\"" + (near.empty() ? "" : " (closest: " + near[0] + ")"));
+    r.fail("part", "unknown part id " + detail::quoted(s.part) + (near.empty() ? "" : " (closest: " + near[0] + ")"));
   }
   s.chips_per_node = whole(r, "chips_per_node", j);
-  s.scale_up_bytes_per_s_bidir = r.nullable_positive_range("scale_up_bandwidth_gbps", 1e9);
+  s.scale_up_bytes_per_s_bidir = r.nullable_positive_range("scale_up_bandwidth_gbps", 1e9, true);
   s.scale_out_bytes_per_s = positive(r, "scale_out_gbps_per_chip", 1e9);
   const auto eff = j.find("efficiency");
   if (eff == j.end()) {
@@ -267,7 +267,7 @@ const system_spec& find_system(const std::vector<system_spec>& systems, const st
     ids.push_back(s.id);
   }
   const auto near = closest_ids(ids, id);
-  std::string msg = "--system: unknown system id \"" + id + "\"";
+  std::string msg = "--system: unknown system id " + detail::quoted(id);
   if (!near.empty()) {
     msg += " (closest: " + near[0] + ")";
   }
@@ -379,7 +379,7 @@ const workload& find_workload(const std::vector<workload>& workloads, const std:
     ids.push_back(w.id);
   }
   const auto near = closest_ids(ids, id);
-  std::string msg = "--model: unknown workload \"" + id + "\"";
+  std::string msg = "--model: unknown workload " + detail::quoted(id);
   if (!near.empty()) {
     msg += " (closest: " + near[0] + ")";
   }

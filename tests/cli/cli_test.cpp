@@ -136,7 +136,8 @@ TEST(cli, version_and_info)
   ASSERT_EQ(i.code, 0) << i.err;
   const auto j = nlohmann::json::parse(i.out);
   EXPECT_EQ(j["backends"][0], "cpu");
-  EXPECT_TRUE(j.contains("cuda_device"));
+  // A device name only where there is a device: absent, never null (issue 12).
+  EXPECT_EQ(j.contains("cuda_device"), j["cuda_device_count"].get<int>() > 0);
   EXPECT_EQ(j["selected_backend"], (j["cuda_device_count"].get<int>() > 0 ? "cuda" : "cpu"));
 }
 
@@ -155,6 +156,91 @@ TEST(cli, help_exits_0)
   const auto r = run_cli({"specs", "--help"});
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("list"), std::string::npos);
+}
+
+// The first null in a JSON document, as a pointer ("" when there is none). NaN and infinity
+// print as null in nlohmann's dump, so this finds those too.
+std::string first_null(const nlohmann::json& j, const std::string& at)
+{
+  if (j.is_null()) {
+    return at.empty() ? "/" : at;
+  }
+  if (j.is_object()) {
+    for (const auto& item : j.items()) {
+      if (auto bad = first_null(item.value(), at + "/" + item.key()); !bad.empty()) {
+        return bad;
+      }
+    }
+  }
+  if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (auto bad = first_null(j[i], at + "/" + std::to_string(i)); !bad.empty()) {
+        return bad;
+      }
+    }
+  }
+  return "";
+}
+
+// Issue 12: no command prints a null (or a NaN or infinity, which would print as null) in
+// place of a number; an unknown figure is {"unknown": true}, an option not given is absent.
+// The commands cover parts with unknown figures (mlu370-x8: no die area, no FP64; h800: no
+// price), every catalogue scenario, and the training and calibration outputs.
+TEST(cli, no_json_result_holds_a_null)
+{
+  std::vector<std::vector<std::string>> commands = {
+      {"specs", "list"}, {"info"}, {"report"}, {"fleet", "hopper-2024", "--by", "owner"},
+      {"fleet", "bytedance-2025", "--by", "part"}, {"comply", "--fleet", "hopper-2024"},
+      {"comply", "--train", "--flops", "3e25"}, {"validate"},
+      {"train", "--params", "1e9", "--tokens", "1e12", "--part", "h800-sxm", "--chips", "8", "--mfu", "0.4"},
+      {"train", "--model", "gpt3-175b", "--tokens", "3e11", "--part", "a100-sxm4-80gb", "--chips", "1024", "--global-batch", "1536", "--tp", "8",
+       "--pp", "8"},
+      {"train", "--model", "gpt3-175b", "--part", "a100-sxm4-80gb", "--chips", "1024", "--global-batch", "1536", "--search", "--top", "3"},
+      {"calibrate", "megatron-selene-2021"}};
+  const auto parts = nlohmann::json::parse(run_cli({"specs", "list", "--json"}).out);
+  for (const auto& p : parts) {
+    commands.push_back({"specs", "show", p["id"].get<std::string>()});
+    commands.push_back({"comply", "--part", p["id"].get<std::string>()});
+  }
+  for (const char* s : {"china-mix-what-if", "frontier-run-uncertainty", "h20-design-space", "layout-22b-64",
+                        "layout-gpt3-1024", "training-grid"}) {
+    commands.push_back({"sweep", s});
+  }
+  for (auto args : commands) {
+    args.push_back("--json");
+    std::string line;
+    for (const auto& a : args) {
+      line += a + " ";
+    }
+    const auto r = run_cli(args);
+    ASSERT_EQ(r.code, 0) << line << ": " << r.err;
+    EXPECT_EQ(first_null(nlohmann::json::parse(r.out), ""), "") << line;
+  }
+  // The unknown figures are said so, not dropped.
+  const auto mlu = nlohmann::json::parse(run_cli({"specs", "show", "mlu370-x8", "--json"}).out);
+  EXPECT_EQ(mlu["dense_peak_ops_per_s"]["fp64"], (nlohmann::json{{"unknown", true}}));
+  const auto h800 = nlohmann::json::parse(run_cli({"train", "--params", "1e9", "--tokens", "1e12", "--part", "h800-sxm",
+                                                   "--chips", "8", "--mfu", "0.4", "--json"}).out);
+  EXPECT_EQ(h800["cost_usd"], (nlohmann::json{{"unknown", true}}));
+}
+
+// Issue 12: an input that drives a sweep metric to infinity or NaN (an MFU of 2.2e-308 makes
+// the training time overflow) is an input error naming the metric and the point, exit 2,
+// where it used to print "mean": null and exit 0.
+TEST(cli, sweep_with_a_non_finite_metric_is_an_input_error)
+{
+  const auto path = std::filesystem::temp_directory_path() / "fleetcap_nonfinite.json";
+  std::ofstream(path) << R"({"id": "fleetcap_nonfinite", "description": "tiny MFU", "evaluator": "training",
+    "fixed": {"params": 1e9, "tokens": 1e12, "chips": 8},
+    "axes": [{"name": "part", "parts": ["h100-sxm"]},
+             {"name": "mfu", "linear": {"from": 2.2e-308, "to": 0.5, "count": 3}}],
+    "objective": {"metric": "days", "goal": "min"}})";
+  for (const char* shard : {"0/1", "1/2"}) {  // 1/2 holds the grid's one row
+    expect_input_error(run_cli({"sweep", path.string(), "--shard", shard, "--json"}),
+                       "fleetcap_nonfinite.json: metric \"seconds\" is not a finite number at point "
+                       "{\"mfu\":2.2e-308,\"part\":\"h100-sxm\"}");
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace

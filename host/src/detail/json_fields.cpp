@@ -29,12 +29,23 @@ std::string escape_pointer_token(const std::string& key)
 
 }  // namespace
 
+std::string quoted(const std::string& text)
+{
+  const auto dump = [](const std::string& t) {
+    return nlohmann::json(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  if (text.size() <= 64) {
+    return dump(text);
+  }
+  return dump(text.substr(0, 48)) + "... (" + std::to_string(text.size()) + " characters)";
+}
+
 std::string describe_json(const nlohmann::json& value)
 {
   switch (value.type()) {
     case nlohmann::json::value_t::null: return "null";
     case nlohmann::json::value_t::boolean: return std::string("a boolean ") + value.dump();
-    case nlohmann::json::value_t::string: return "a string " + value.dump();
+    case nlohmann::json::value_t::string: return "a string " + quoted(value.get_ref<const std::string&>());
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
     case nlohmann::json::value_t::number_float: return value.dump();
