@@ -243,5 +243,27 @@ TEST(cli, sweep_with_a_non_finite_metric_is_an_input_error)
   std::filesystem::remove(path);
 }
 
+// Issue 12: a folder name that is not UTF-8 made `fleet --json` exit 1 with nlohmann's
+// type_error.316; the path is now written with U+FFFD in place of the bad byte.
+TEST(cli, non_utf8_path_in_a_json_result)
+{
+  const auto dir = std::filesystem::temp_directory_path() / "fleetcap_dir\xff";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "china-h20-2024.json";
+  std::ofstream(file) << test::read_source_file("data/fleets/china-h20-2024.json");
+  const auto r = run_cli({"fleet", file.string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("fleetcap_dir\xef\xbf\xbd/china-h20-2024.json"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// Issue 12: an unknown id is echoed cut to 48 characters with its length, not 100,000 of them.
+TEST(cli, long_unknown_ids_are_echoed_cut)
+{
+  const auto r = run_cli({"specs", "show", std::string(100000, 'x')});
+  expect_input_error(r, "unknown part id \"" + std::string(48, 'x') + "\"... (100000 characters)");
+  EXPECT_LT(r.err.size(), 300u);
+}
+
 }  // namespace
 }  // namespace fleetcap
