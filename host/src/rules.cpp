@@ -47,7 +47,7 @@ date parse_date(const std::string& text, const std::string& where)
   static const int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool valid = shape && y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 &&
                      d <= days_in_month[m - 1] + (m == 2 && leap(y) ? 1 : 0);
-  FC_EXPECTS(valid, where + ": expected a date YYYY-MM-DD, got \"" + text + "\"");
+  FC_EXPECTS(valid, where + ": expected a date YYYY-MM-DD, got " + detail::quoted(text));
   return date{y, m, d};
 }
 

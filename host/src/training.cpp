@@ -395,6 +395,9 @@ run_config load_run_config(const std::string& path)
   const auto j = detail::parse_json(path, text.str());
   const detail::json_object_reader r(j, path, "");
   r.allow_only({"model", "layout", "system", "precision", "tokens", "notes"});
+  if (j.contains("notes")) {
+    r.string_array("notes", false);
+  }
   run_config c;
   c.origin = path;
   if (!j.contains("model")) {
@@ -452,6 +455,9 @@ run_set load_run_set(const std::string& path_or_id, const catalog_source& source
   const auto j = detail::parse_json(file.name, file.text);
   const detail::json_object_reader r(j, file.name, "");
   r.allow_only({"id", "system", "precision", "runs", "notes", "sources"});
+  if (j.contains("notes")) {
+    r.string_array("notes", false);  // prose, but still an array of strings (issue 12)
+  }
   run_set set;
   set.origin = file.name;
   set.id = r.required_string("id");
@@ -474,6 +480,9 @@ run_set load_run_set(const std::string& path_or_id, const catalog_source& source
     const std::string ptr = "/runs/" + std::to_string(i);
     const detail::json_object_reader rr(runs[i], file.name, ptr);
     rr.allow_only({"name", "shape", "layout", "gpus", "measured", "notes"});
+    if (runs[i].contains("notes")) {
+      rr.string_array("notes", false);
+    }
     measured_run run;
     run.name = rr.required_string("name");
     if (!runs[i].contains("shape")) {

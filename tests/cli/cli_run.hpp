@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app.hpp"
 
 namespace fleetcap::test {
@@ -41,3 +43,9 @@ inline void expect_bad_input(const cli_output& r, const std::string& fragment)
 }
 
 }  // namespace fleetcap::test
+
+namespace fleetcap {
+// The first null (or NaN or infinity, which print as null) in a JSON document, as a JSON
+// pointer; "" when there is none (tests/cli/cli_test.cpp).
+std::string first_null(const nlohmann::json& j, const std::string& at);
+}  // namespace fleetcap

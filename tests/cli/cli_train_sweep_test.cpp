@@ -171,6 +171,7 @@ TEST(cli_calibrate, writes_a_system_file_atomically)
   const auto r = run_cli({"calibrate", "megatron-selene-2021", "--out", path.string(), "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(first_null(j, ""), "");  // issue 12: never a null in place of a number
   EXPECT_LE(j["fit_mean_error"].get<double>(), 0.03);
   EXPECT_TRUE(j.contains("held_out_model_mean_error"));
   nlohmann::json written;

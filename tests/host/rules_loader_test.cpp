@@ -127,6 +127,17 @@ TEST(rules_loader_bad_input, bad_dates)
   j = rule_2023();
   j["early_application"][0]["from"] = "2023-1 -23";
   EXPECT_NE(reject(j).find("/early_application/0/from: expected a date"), std::string::npos) << reject(j);
+  // Issue 12: an empty date is not null (it read as "still in force"); jurisdiction and notes
+  // are held to their types.
+  j = rule_2023();
+  j["no_longer_in_force"] = "";
+  EXPECT_EQ(reject(j), "data/rules/us-3a090-2023.json: /no_longer_in_force: expected a non-empty string or null, got \"\"");
+  j = rule_2023();
+  j["jurisdiction"] = 3.5;
+  EXPECT_EQ(reject(j), "data/rules/us-3a090-2023.json: /jurisdiction: expected a string, got 3.5");
+  j = rule_2023();
+  j["notes"] = 3.5;
+  EXPECT_NE(reject(j).find("/notes: expected"), std::string::npos) << reject(j);
 }
 
 TEST(rules_loader_bad_input, scope)

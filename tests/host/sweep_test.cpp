@@ -263,6 +263,23 @@ TEST_F(sweeps, bad_input)
   j = small_training();
   j["fixed"].erase("tokens");
   EXPECT_NE(reject(j).find("input \"tokens\" has no value"), std::string::npos);
+  // Issue 12: fields that used to be accepted as anything.
+  j = small_training();
+  j["id"] = "Not An Id";
+  EXPECT_NE(reject(j).find("/id: \"Not An Id\" is not a valid id"), std::string::npos) << reject(j);
+  j["id"] = std::string(100000, 'x');
+  EXPECT_NE(reject(j).find("... (100000 characters) is not a valid id"), std::string::npos) << reject(j).substr(0, 200);
+  j = small_training();
+  j["description"] = 3.5;
+  EXPECT_NE(reject(j).find("/description: expected a string, got 3.5"), std::string::npos) << reject(j);
+  j = small_training();
+  j["notes"] = 3.5;
+  EXPECT_NE(reject(j).find("/notes: expected"), std::string::npos) << reject(j);
+  j = small_training();
+  j["axes"][0]["parts"] = {"h100-sxm", "h100-sxm5-80gb"};
+  EXPECT_NE(reject(j).find("data/scenarios/test.json: /axes/0/parts/1: unknown part id \"h100-sxm5-80gb\""),
+            std::string::npos)
+      << reject(j);
 }
 
 TEST_F(sweeps, grids_over_2_to_the_63_are_refused)

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "fleetcap/training.hpp"
@@ -100,6 +103,25 @@ TEST(run_set_loader, precision_is_checked)
   EXPECT_EQ(load_run_set("nemo-h100-fp8-2024", *source).precision, "fp8");
   const auto ids = run_set_ids(*source);
   EXPECT_NE(std::find(ids.begin(), ids.end(), "megatron-selene-2021"), ids.end());
+}
+
+// Issue 12: a run set's notes (and each run's) were accepted as anything, e.g. 3.5.
+TEST(run_set_loader, notes_are_arrays_of_strings)
+{
+  const auto source = builtin_catalog();
+  const auto original = json::parse(test::read_source_file("data/workloads/megatron-selene-2021.runs.json"));
+  const auto path = std::filesystem::temp_directory_path() / "megatron-selene-2021.runs.json";
+  const auto reject = [&](const json& j) {
+    std::ofstream(path) << j.dump();
+    return test::input_error_message([&] { load_run_set(path.string(), *source); });
+  };
+  auto j = original;
+  j["notes"] = 3.5;
+  EXPECT_NE(reject(j).find("megatron-selene-2021.runs.json: /notes: expected"), std::string::npos) << reject(j);
+  j = original;
+  j["runs"][0]["notes"] = json::array({1});
+  EXPECT_NE(reject(j).find("/runs/0/notes"), std::string::npos) << reject(j);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -254,6 +254,10 @@ std::string json_object_reader::nullable_string(const char* key) const
   if (!v.is_string()) {
     fail(key, "expected a string or null, got " + describe_json(v));
   }
+  // "" is not a way to say null: an empty date or id would otherwise read as "none" (issue 12).
+  if (v.get_ref<const std::string&>().empty()) {
+    fail(key, "expected a non-empty string or null, got \"\"");
+  }
   return v.get<std::string>();
 }
 

@@ -22,7 +22,7 @@ class json_object_reader {
   void allow_only(std::initializer_list<const char*> allowed) const;
 
   std::string required_string(const char* key) const;           // non-empty string
-  std::string nullable_string(const char* key) const;           // string or null ("")
+  std::string nullable_string(const char* key) const;           // non-empty string, or null ("")
   bool required_bool(const char* key) const;
   std::optional<bool> nullable_bool(const char* key) const;
   std::optional<int> nullable_integer(const char* key, int min, int max) const;
