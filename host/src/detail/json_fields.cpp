@@ -184,7 +184,14 @@ nlohmann::json parse_json(const std::string& file, const std::string& text)
     std::string what = e.what();
     // nlohmann's text starts "[json.exception.parse_error.101] parse error at line ..., column ...: "
     const auto colon = what.find(": ", what.find("parse error"));
-    const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+    std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+    // "...; last read: '<the token so far>'" can hold a whole long string: keep its end, which is
+    // where the parser stopped.
+    const auto last_read = reason.find("; last read: '");
+    const std::size_t keep = 48;
+    if (last_read != std::string::npos && reason.size() > last_read + 14 + keep + 1) {
+      reason = reason.substr(0, last_read + 14) + "..." + reason.substr(reason.size() - keep - 1);
+    }
     throw input_error(file + ": malformed JSON at " + line_and_column(text, end) + ": " + reason);
   }
 }
