@@ -912,38 +912,87 @@ nlohmann::json read_sweep_document(const std::string& path)
   return j;
 }
 
+namespace {
+
+// Shard fields read with their JSON pointer. A count must be a JSON unsigned integer: nlohmann's
+// get<uint64_t>() would cast a float such as 1e300 or -1.5, which is undefined behaviour
+// (found by fuzz_shard, issue 12).
+class shard_reader {
+ public:
+  explicit shard_reader(const std::string& file) : m_file(file) {}
+
+  const nlohmann::json& at(const nlohmann::json& j, const char* key, const std::string& pointer) const
+  {
+    FC_EXPECTS(j.is_object() && j.contains(key),
+               m_file + ": " + pointer + "/" + key + ": missing (not a fleetcap sweep result)");
+    return j.at(key);
+  }
+  std::uint64_t count(const nlohmann::json& v, const std::string& pointer) const
+  {
+    FC_EXPECTS(v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0),
+               m_file + ": " + pointer + ": expected a whole number >= 0, got " + detail::describe_json(v));
+    return v.get<std::uint64_t>();
+  }
+  std::uint64_t count(const nlohmann::json& j, const char* key, const std::string& pointer) const
+  {
+    return count(at(j, key, pointer), pointer + "/" + key);
+  }
+  double number(const nlohmann::json& j, const char* key, const std::string& pointer) const
+  {
+    const auto& v = at(j, key, pointer);
+    FC_EXPECTS(v.is_number(), m_file + ": " + pointer + "/" + key + ": expected a number, got " + detail::describe_json(v));
+    return v.get<double>();
+  }
+  void counts(const nlohmann::json& j, const char* key, const std::string& pointer, std::uint64_t* out, int n) const
+  {
+    const auto& v = at(j, key, pointer);
+    FC_EXPECTS(v.is_array() && v.size() == static_cast<std::size_t>(n),
+               m_file + ": " + pointer + "/" + key + ": expected an array of " + std::to_string(n) + " counts");
+    for (int i = 0; i < n; ++i) {
+      out[i] = count(v[static_cast<std::size_t>(i)], pointer + "/" + key + "/" + std::to_string(i));
+    }
+  }
+
+ private:
+  const std::string& m_file;
+};
+
+}  // namespace
+
 sweep_result sweep_result_from_json(const nlohmann::json& j, const std::string& file)
 {
-  try {
-    sweep_result r;
-    r.shard = j.at("shard").at("index").get<std::uint64_t>();
-    r.shards = j.at("shard").at("count").get<std::uint64_t>();
-    r.first_row = j.at("shard").at("first_row").get<std::uint64_t>();
-    r.end_row = j.at("shard").at("end_row").get<std::uint64_t>();
-    for (const auto& g : j.at("groups")) {
-      sweep_group_result gr;
-      gr.group = g.at("group").get<std::uint64_t>();
-      const auto& a = g.at("accumulator");
-      auto& acc = gr.accumulator;
-      acc.points = a.at("points").get<std::uint64_t>();
-      acc.valid = a.at("valid").get<std::uint64_t>();
-      acc.best = a.at("best").get<double>();
-      acc.best_index = a.at("best_index").get<std::uint64_t>();
-      acc.worst = a.at("worst").get<double>();
-      acc.worst_index = a.at("worst_index").get<std::uint64_t>();
-      acc.sum = a.at("sum").get<double>();
-      const auto pred = a.at("predicate").get<std::vector<std::uint64_t>>();
-      const auto hist = a.at("histogram").get<std::vector<std::uint64_t>>();
-      FC_EXPECTS(pred.size() == sweep_max_predicates && hist.size() == sweep_max_bins,
-                 file + ": /groups: accumulator arrays have the wrong length");
-      std::copy(pred.begin(), pred.end(), acc.predicate);
-      std::copy(hist.begin(), hist.end(), acc.histogram);
-      r.groups.push_back(gr);
-    }
-    return r;
-  } catch (const nlohmann::json::exception& e) {
-    throw input_error(file + ": not a fleetcap sweep result (" + std::string(e.what()) + ")");
+  const shard_reader in(file);
+  sweep_result r;
+  const auto& shard = in.at(j, "shard", "");
+  r.shard = in.count(shard, "index", "/shard");
+  r.shards = in.count(shard, "count", "/shard");
+  r.first_row = in.count(shard, "first_row", "/shard");
+  r.end_row = in.count(shard, "end_row", "/shard");
+  const auto& groups = in.at(j, "groups", "");
+  FC_EXPECTS(groups.is_array(), file + ": /groups: expected an array");
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const std::string at = "/groups/" + std::to_string(i);
+    const auto& g = groups[i];
+    sweep_group_result gr;
+    gr.group = in.count(g, "group", at);
+    const auto& a = in.at(g, "accumulator", at);
+    const std::string acc_at = at + "/accumulator";
+    auto& acc = gr.accumulator;
+    acc.points = in.count(a, "points", acc_at);
+    acc.valid = in.count(a, "valid", acc_at);
+    acc.best = in.number(a, "best", acc_at);
+    acc.best_index = in.count(a, "best_index", acc_at);
+    acc.worst = in.number(a, "worst", acc_at);
+    acc.worst_index = in.count(a, "worst_index", acc_at);
+    acc.sum = in.number(a, "sum", acc_at);
+    in.counts(a, "predicate", acc_at, acc.predicate, sweep_max_predicates);
+    in.counts(a, "histogram", acc_at, acc.histogram, sweep_max_bins);
+    acc.nonfinite = 0;  // a shard is written only when every point was finite
+    acc.nonfinite_index = ~std::uint64_t{0};
+    acc.nonfinite_metric = -1;
+    r.groups.push_back(gr);
   }
+  return r;
 }
 
 namespace {

@@ -202,6 +202,34 @@ TEST_F(sweeps, merge_refuses_gaps_duplicates_and_other_scenarios)
 
 // Issue 12: merge verifies what it merges. Each edit below used to be merged (or to read past
 // the end of an array); now each is refused, naming the file and the field.
+// Issue 12 (found by fuzz_shard): counts written as floats or negatives were cast to 64-bit
+// integers, undefined behaviour for 1e300 or -1.5; a missing field named no pointer.
+TEST_F(sweeps, shard_fields_are_read_with_their_types)
+{
+  const auto plan = plan_of(small_training());
+  const auto doc = sweep_result_json(plan, run_sweep(backend_kind::cpu, plan, 0, 2, 100));
+  const auto refuse = [](const json& j) { return test::input_error_message([&] { sweep_result_from_json(j, "s.json"); }); };
+  for (const json& bad : {json(1e300), json(-1.5), json(-1), json(2.5), json("3")}) {
+    auto j = doc;
+    j["groups"][0]["accumulator"]["best_index"] = bad;
+    EXPECT_NE(refuse(j).find("s.json: /groups/0/accumulator/best_index: expected a whole number >= 0"), std::string::npos)
+        << refuse(j);
+  }
+  auto j = doc;
+  j["shard"]["count"] = 1e300;
+  EXPECT_NE(refuse(j).find("s.json: /shard/count: expected a whole number"), std::string::npos) << refuse(j);
+  j = doc;
+  j["groups"][0]["accumulator"]["histogram"][3] = -2;
+  EXPECT_NE(refuse(j).find("/groups/0/accumulator/histogram/3: expected a whole number"), std::string::npos) << refuse(j);
+  j = doc;
+  j["groups"][0]["accumulator"].erase("sum");
+  EXPECT_NE(refuse(j).find("/groups/0/accumulator/sum: missing"), std::string::npos) << refuse(j);
+  j = doc;
+  j["groups"][0]["accumulator"]["best"] = "x";
+  EXPECT_NE(refuse(j).find("/groups/0/accumulator/best: expected a number"), std::string::npos) << refuse(j);
+  EXPECT_NO_THROW(sweep_result_from_json(doc, "s.json"));
+}
+
 TEST_F(sweeps, merge_verifies_every_shard_against_the_scenario)
 {
   const auto plan = plan_of(small_training());
