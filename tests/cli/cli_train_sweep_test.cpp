@@ -228,6 +228,12 @@ TEST(cli_sweep, shards_files_and_merge)
     expect_input_error(run_cli({"merge", files[0], edited, files[2]}), "/content_digest: does not match the document");
     std::ofstream(edited) << "{\"scenario\": 1, \"scenario\": 2}";
     expect_input_error(run_cli({"merge", files[0], edited, files[2]}), "duplicate key");
+    // Issue 12: a count of 1e999 was raw parser text with exit 1; 100,000 nested arrays
+    // overflowed the stack (a count of 2^64-1 shards: sweeps.merge_verifies_every_shard...).
+    std::ofstream(edited) << R"({"scenario": {}, "digest": "x", "content_digest": "y", "shard": {"count": 1e999}})";
+    expect_input_error(run_cli({"merge", files[0], edited, files[2]}), "edited.json: line 1");
+    std::ofstream(edited) << R"({"scenario": )" << std::string(100000, '[') << std::string(100000, ']') << "}";
+    expect_input_error(run_cli({"merge", files[0], edited, files[2]}), "edited.json: /scenario");
   }
   const auto other = (dir / "other.json").string();
   ASSERT_EQ(run_cli({"sweep", "h20-design-space", "--shard", "2/3", "--out", other}).code, 0);
