@@ -228,17 +228,22 @@ FC_HD inline bool sweep_predicate(double v, int op, double line)
 FC_HD inline void sweep_fold_point(const sweep_config& c, const double* m, std::uint64_t index, sweep_accumulator& a)
 {
   a.points += 1;
-  // x - x is 0 for every finite x and NaN for NaN and both infinities (IEEE 754 sec. 7.2): one
-  // subtraction and compare per metric, no library call, the same on every backend. The point
-  // is still folded; the host refuses the run as a whole when any point was non-finite.
-  int bad = -1;
-  for (int k = c.metric_count - 1; k >= 0; --k) {
-    bad = m[k] - m[k] == 0.0 ? bad : k;
+  // x * 0 is 0 for every finite x and NaN for NaN and both infinities (IEEE 754 sec. 7.2), and
+  // a sum of zeros cannot overflow: one multiply-add per checked metric and one compare per
+  // point, the same on every backend; only a failing point looks for its first bad metric. The
+  // point is still folded; the host refuses the run when any point was non-finite.
+  double zero = 0.0;
+  for (int k = 0; k < c.checked_count; ++k) {
+    zero += m[c.checked_metric[k]] * 0.0;
   }
-  if (bad >= 0) {
+  if (zero != 0.0) {
+    int bad = 0;
+    while (bad < c.checked_count - 1 && m[c.checked_metric[bad]] * 0.0 == 0.0) {
+      ++bad;
+    }
     if (a.nonfinite == 0 || index < a.nonfinite_index) {
       a.nonfinite_index = index;
-      a.nonfinite_metric = bad;
+      a.nonfinite_metric = c.checked_metric[bad];
     }
     a.nonfinite += 1;
   }

@@ -49,7 +49,6 @@ struct sweep_part {
 
 struct sweep_config {
   int evaluator;
-  int metric_count;  // metrics the evaluator fills (each is checked for a non-finite value)
   // Axes in engine order: group axes first, then the others; the last is the innermost.
   int axis_count;
   int group_axis_count;
@@ -79,6 +78,9 @@ struct sweep_config {
   double histogram_low;
   double histogram_high;
   double histogram_scale;  // bins / (high - low), set by the host
+  // Metrics checked per point for NaN or infinity: those the reductions above read.
+  int checked_count;
+  int checked_metric[sweep_max_metrics];
   // Evaluator tables.
   int part_count;
   sweep_part parts[sweep_max_parts];

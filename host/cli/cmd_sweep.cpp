@@ -139,6 +139,11 @@ void run_sweep_command(context& ctx, const sweep_options& o)
         }
       }
       for (std::size_t m = 0; m < plan.metric_names.size(); ++m) {
+        // Every metric is printed here, not only those the reductions check (issue 12).
+        FC_EXPECTS(std::isfinite(metrics[m]), plan.origin + ": metric \"" + plan.metric_names[m] +
+                                                  "\" is not a finite number at point " + coords.dump() +
+                                                  " (--rows prints every metric): an input is outside what the "
+                                                  "formulas can represent");
         std::snprintf(buffer, sizeof buffer, "%.17g", metrics[m]);
         f << buffer << (m + 1 < plan.metric_names.size() ? "," : "\n");
       }

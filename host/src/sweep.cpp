@@ -430,7 +430,6 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     r.fail("parts", "only the capacity evaluator takes a parts list (use a \"part\" axis)");
   }
   plan.metric_names = ev.metrics;
-  plan.config.metric_count = static_cast<int>(ev.metrics.size());
   sweep_config& c = plan.config;
   c.evaluator = static_cast<int>(ev.kind);
   for (int i = 0; i < sweep_max_inputs; ++i) {
@@ -621,6 +620,20 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     }
     c.histogram_scale = static_cast<double>(c.histogram_bins) / (c.histogram_high - c.histogram_low);
   }
+  // The metrics the reductions read are the ones a result can show, so the kernel checks those
+  // for non-finite values (issue 12); --rows, which prints every metric, checks the rest.
+  c.checked_count = 0;
+  const auto check = [&c](int metric) {
+    if (metric >= 0 && std::find(c.checked_metric, c.checked_metric + c.checked_count, metric) == c.checked_metric + c.checked_count) {
+      c.checked_metric[c.checked_count++] = metric;
+    }
+  };
+  check(c.objective_metric);
+  check(c.filter_metric);
+  for (int p = 0; p < c.predicate_count; ++p) {
+    check(c.predicate_metric[p]);
+  }
+  check(c.histogram_metric);
 
   // Evaluator tables.
   if (ev.kind == sweep_evaluator::training) {

@@ -241,9 +241,16 @@ TEST(cli, sweep_with_a_non_finite_metric_is_an_input_error)
     "objective": {"metric": "days", "goal": "min"}})";
   for (const char* shard : {"0/1", "1/2"}) {  // 1/2 holds the grid's one row
     expect_input_error(run_cli({"sweep", path.string(), "--shard", shard, "--json"}),
-                       "fleetcap_nonfinite.json: metric \"seconds\" is not a finite number at point "
+                       "fleetcap_nonfinite.json: metric \"days\" is not a finite number at point "
                        "{\"mfu\":2.2e-308,\"part\":\"h100-sxm\"}");
   }
+  // --rows prints every metric, so it checks every metric (here "seconds", the first), and the
+  // refused run leaves no file.
+  const auto rows = std::filesystem::temp_directory_path() / "fleetcap_nonfinite.csv";
+  std::filesystem::remove(rows);
+  expect_input_error(run_cli({"sweep", path.string(), "--rows", rows.string()}),
+                     "metric \"seconds\" is not a finite number at point {\"mfu\":2.2e-308,\"part\":\"h100-sxm\"} (--rows");
+  EXPECT_FALSE(std::filesystem::exists(rows));
   std::filesystem::remove(path);
 }
 
