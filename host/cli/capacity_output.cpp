@@ -169,7 +169,7 @@ void print_capacity_notes(std::ostream& out, const capacity_view& v)
 nlohmann::json summed_json(const summed& s)
 {
   // An unknown sum has no low/mid/high (never a zero or a null in their place).
-  nlohmann::json j = unknown_value(s) ? nlohmann::json{{"unknown", true}}
+  nlohmann::json j = unknown_value(s) ? json_unknown()
                                       : nlohmann::json{{"low", s.value.low}, {"mid", s.value.mid}, {"high", s.value.high}};
   j["incomplete"] = s.incomplete;
   if (s.incomplete) {

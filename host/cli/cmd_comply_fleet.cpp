@@ -64,7 +64,7 @@ range tpp_range(const part_metrics_range& m)
 // A share of two mids, or "unknown" (never NaN or null).
 nlohmann::json share_json(double part, double whole)
 {
-  return whole > 0 ? nlohmann::json(part / whole) : nlohmann::json{{"unknown", true}};
+  return whole > 0 ? nlohmann::json(part / whole) : json_unknown();
 }
 
 bool is_export_rule(const rule& r)
@@ -332,7 +332,7 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
                                     : share_text(o.domestic_tpp.value.mid, o.in_country_tpp.value.mid),
                    status_name(static_cast<verdict_status>(v.status))});
         jr["owners"].push_back({{"owner", owner}, {"domestic_share_units", share_json(o.domestic_units.value.mid, o.in_country_units.value.mid)},
-                                {"domestic_share_tpp", o.in_country_tpp.incomplete ? nlohmann::json{{"unknown", true}}
+                                {"domestic_share_tpp", o.in_country_tpp.incomplete ? json_unknown()
                                                                         : share_json(o.domestic_tpp.value.mid, o.in_country_tpp.value.mid)},
                                 {"status", status_name(static_cast<verdict_status>(v.status))}, {"line", line}});
       }

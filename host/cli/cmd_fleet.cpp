@@ -126,7 +126,7 @@ void run_fleet(context& ctx, const fleet_options& opts)
         for (std::size_t g = 0; g <= view.groups.size(); ++g) {
           const auto& q = quantiles[k][g];
           const summed& s = interval_of(g < view.groups.size() ? view.groups[g].totals : view.total.totals, mc_metrics[k]);
-          nlohmann::json cell = unknown_value(s) ? nlohmann::json{{"unknown", true}}
+          nlohmann::json cell = unknown_value(s) ? json_unknown()
                                                  : nlohmann::json{{"p5", q.p5}, {"p50", q.p50}, {"p95", q.p95}, {"mean", q.mean}};
           cell["incomplete"] = s.incomplete;
           per[g < view.groups.size() ? view.groups[g].key : "total"] = cell;

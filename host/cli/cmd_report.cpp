@@ -170,8 +170,8 @@ void run_report(context& ctx, const report_options& opts)
                       {"h100e", summed_json(g.totals.h100e)},
                       {"bf16_flop_per_s", summed_json(bf16)},
                       {"controlled_share_3a090_2023", shares},
-                      {"days_1e25", days_known ? range_json(d25) : nlohmann::json{{"unknown", true}}},
-                      {"days_1e26", days_known ? range_json(d26) : nlohmann::json{{"unknown", true}}}});
+                      {"days_1e25", days_known ? range_json(d25) : json_unknown()},
+                      {"days_1e26", days_known ? range_json(d26) : json_unknown()}});
     }
     j["capacity_by_owner"] = {{"fleet", f->id}, {"owners", rows}};
     if (!json) {
@@ -301,8 +301,8 @@ void run_report(context& ctx, const report_options& opts)
       rows.push_back({{"fleet", f->id},
                       {"domestic_units", range_json(dom_range)},
                       {"share_units", share},
-                      {"share_spend", spend > 0 && !spend_unknown ? nlohmann::json(dom_spend / spend) : nlohmann::json{{"unknown", true}}},
-                      {"share_tpp", h100e > 0 ? nlohmann::json(dom_h100e / h100e) : nlohmann::json{{"unknown", true}}},
+                      {"share_spend", spend > 0 && !spend_unknown ? nlohmann::json(dom_spend / spend) : json_unknown()},
+                      {"share_tpp", h100e > 0 ? nlohmann::json(dom_h100e / h100e) : json_unknown()},
                       {"status", status_name(status)}});
     }
     j["domestic_share"] = rows;
@@ -347,7 +347,7 @@ void run_report(context& ctx, const report_options& opts)
           for (std::size_t k = 0; k < buy.size(); ++k) {
             row.push_back("-");
           }
-          je["accelerator_usd"] = {{"unknown", true}};
+          je["accelerator_usd"] = json_unknown();
         } else {
           const range& sh = set.share->share;
           const range acc{usd.low * sh.low, usd.mid * sh.mid, usd.high * sh.high};
@@ -358,7 +358,7 @@ void run_report(context& ctx, const report_options& opts)
             const auto it = std::find_if(in.parts->begin(), in.parts->end(), [&](const part_spec& p) { return p.id == id; });
             if (it == in.parts->end() || !it->price_usd.known()) {
               row.push_back(it == in.parts->end() ? "not in catalogue" : "no price");
-              je["as_part"][id] = {{"unknown", true}};
+              je["as_part"][id] = json_unknown();
               continue;
             }
             const auto hs = spend_on_part(acc, e.owner, *it, *in.parts);

@@ -37,13 +37,6 @@ constexpr peak_field peak_fields[] = {
 constexpr double tera = 1e12;
 constexpr double giga = 1e9;
 
-bool valid_id(const std::string& id)
-{
-  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-  });
-}
-
 std::string file_stem(const std::string& name)
 {
   const auto slash = name.find_last_of('/');
@@ -88,7 +81,7 @@ part_spec parse_spec(const catalog_file& file)
   part_spec p;
   p.origin = file.name;
   p.id = r.required_string("id");
-  if (!valid_id(p.id)) {
+  if (!detail::valid_id(p.id)) {
     r.fail("id", "\"" + p.id + "\" is not a valid id (use lower-case letters, digits, '-', '_', '.')");
   }
   if (p.id != file_stem(file.name)) {

@@ -396,9 +396,7 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
   plan.id = r.required_string("id");
   // The id names the result in every table and shard; the description and notes are prose, but
   // still held to their types (issue 12: they used to be accepted as anything).
-  if (plan.id.size() > 64 || !std::all_of(plan.id.begin(), plan.id.end(), [](char ch) {
-        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
-      })) {
+  if (plan.id.size() > 64 || !detail::valid_id(plan.id)) {
     r.fail("id", detail::quoted(plan.id) + " is not a valid id (up to 64 lower-case letters, digits, '-', '_', '.')");
   }
   if (j.contains("description")) {

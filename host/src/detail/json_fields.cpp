@@ -1,5 +1,6 @@
 #include "detail/json_fields.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <vector>
@@ -28,6 +29,13 @@ std::string escape_pointer_token(const std::string& key)
 }
 
 }  // namespace
+
+bool valid_id(const std::string& id)
+{
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  });
+}
 
 std::string quoted(const std::string& text)
 {

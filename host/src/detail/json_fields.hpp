@@ -46,6 +46,9 @@ class json_object_reader {
 // Parses text as JSON; on failure throws input_error "FILE: line L, column C: message".
 nlohmann::json parse_json(const std::string& file, const std::string& text);
 
+// A catalogue id: non-empty lower-case letters, digits, '-', '_', '.' (spec sheets, scenarios).
+bool valid_id(const std::string& id);
+
 // `text` as a quoted JSON string, cut to its first 48 characters (with the full length) when it
 // is longer than 64: an error echoes enough to recognise a value, never all of a huge one, and
 // never a raw control character or invalid UTF-8 byte.
