@@ -16,18 +16,29 @@ namespace fleetcap {
 namespace FC_BACKEND_NS {
 namespace {
 
-struct sweep_row_fn {
+// Work item b covers rows [first + b x rows_per_item, ...), the last block cut at the end.
+struct sweep_block_fn {
   sweep_config config;
   const double* values;
-  FC_HD sweep_accumulator operator()(std::uint64_t row) const { return sweep_row(config, values, row); }
+  std::uint64_t first_row;
+  std::uint64_t end_row;
+  std::uint64_t rows_per_item;
+  FC_HD sweep_accumulator operator()(std::uint64_t block) const
+  {
+    const std::uint64_t first = first_row + block * rows_per_item;
+    const std::uint64_t count = end_row - first < rows_per_item ? end_row - first : rows_per_item;
+    return sweep_row_block(config, values, first, count);
+  }
 };
 
 struct sweep_merge_fn {
   int objective_max;
+  int bins;
+  int quantile_bins;
   FC_HD sweep_accumulator operator()(const sweep_accumulator& a, const sweep_accumulator& b) const
   {
     // Merge in index order so ties keep the lower index whichever side holds it.
-    return sweep_merge(a, b, objective_max);
+    return sweep_merge(a, b, objective_max, bins, quantile_bins);
   }
 };
 
@@ -36,9 +47,17 @@ struct sweep_merge_fn {
 sweep_accumulator sweep_rows_on_device(const sweep_config& config, const double* values, std::uint64_t first_row,
                                        std::uint64_t row_count)
 {
-  thrust::counting_iterator<std::uint64_t> first(first_row);
-  return thrust::transform_reduce(FC_EXEC_POLICY, first, first + row_count, sweep_row_fn{config, values},
-                                  sweep_empty(config.objective_max), sweep_merge_fn{config.objective_max});
+  // FC_SWEEP_POINTS_PER_ITEM (set by the backend's file): how many points one work item folds
+  // before its accumulator is merged. Blocks merge in index order, so results do not depend on it.
+  const std::uint64_t row_size = config.axis_size[config.axis_count - 1];
+  const std::uint64_t per_item = row_size >= FC_SWEEP_POINTS_PER_ITEM ? 1 : FC_SWEEP_POINTS_PER_ITEM / row_size;
+  const std::uint64_t blocks = (row_count + per_item - 1) / per_item;
+  thrust::counting_iterator<std::uint64_t> first(0);
+  return thrust::transform_reduce(FC_EXEC_POLICY, first, first + blocks,
+                                  sweep_block_fn{config, values, first_row, first_row + row_count, per_item},
+                                  sweep_empty(config.objective_max),
+                                  sweep_merge_fn{config.objective_max, sweep_histogram_bins_in_use(config),
+                                                 sweep_quantile_bins_in_use(config)});
 }
 
 }  // namespace FC_BACKEND_NS

@@ -4,6 +4,8 @@
 #define FC_BACKEND_NS cuda_backend
 #define FC_EXEC_POLICY thrust::cuda::par
 #include "kernels/device_buffer.cuh"
+// One row per thread: GPU parallelism comes from rows; merges happen in the reduction tree.
+#define FC_SWEEP_POINTS_PER_ITEM 1
 #include "kernels/sweep.inl"
 
 namespace fleetcap::cuda_backend {

@@ -15,6 +15,10 @@ inline constexpr int sweep_max_metrics = 8;
 inline constexpr int sweep_max_predicates = 4;
 inline constexpr int sweep_max_bins = 32;
 inline constexpr int sweep_max_parts = 32;
+// Quantile bins: up to 64 edges placed per group from a sample of it (host/src/sweep_bins.cpp),
+// so 65 bins: below the first edge, between edges, at or above the last.
+inline constexpr int sweep_max_quantile_edges = 64;
+inline constexpr int sweep_max_quantile_bins = sweep_max_quantile_edges + 1;
 
 enum class sweep_evaluator : int { training = 0, layout = 1, compliance = 2, capacity = 3 };
 
@@ -73,11 +77,18 @@ struct sweep_config {
   int predicate_metric[sweep_max_predicates];
   int predicate_op[sweep_max_predicates];
   double predicate_value[sweep_max_predicates];
+  // Histogram of one metric over the valid points: `bins` equal bins on [low, high] (the last
+  // closed), points below and above counted apart, never folded into the end bins. The host
+  // sets low/high per group when the scenario leaves them to the data.
   int histogram_metric;  // -1: none
   int histogram_bins;
   double histogram_low;
   double histogram_high;
-  double histogram_scale;  // bins / (high - low), set by the host
+  double histogram_scale;  // bins / (high - low), set by the host; 0 when low == high
+  // Quantile bins of the same metric: sorted edges, set per group by the host; bin k counts
+  // edge[k-1] <= v < edge[k] (bin 0: v < edge[0]; bin count: v >= the last edge).
+  int quantile_edge_count;
+  double quantile_edges[sweep_max_quantile_edges];
   // Metrics checked per point for NaN or infinity: those the reductions above read.
   int checked_count;
   int checked_metric[sweep_max_metrics];
@@ -100,6 +111,11 @@ struct sweep_accumulator {
   double sum;
   std::uint64_t predicate[sweep_max_predicates];
   std::uint64_t histogram[sweep_max_bins];
+  std::uint64_t histogram_below;  // valid points under the histogram's low end
+  std::uint64_t histogram_above;  // and over its high end
+  double histogram_min;           // exact extremes of the histogram metric over valid points
+  double histogram_max;
+  std::uint64_t quantile_bins[sweep_max_quantile_bins];
   // Points where some metric came out NaN or infinite (an input outside what the formulas can
   // represent): the host refuses the run and names the lowest such point and its first metric.
   std::uint64_t nonfinite;

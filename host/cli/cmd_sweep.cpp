@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "app.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
+#include "fleetcap/shard_env.hpp"
 #include "fleetcap/sweep.hpp"
 #include "output.hpp"
 #include "output_file.hpp"
@@ -66,6 +68,7 @@ void print_result_table(std::ostream& out, const sweep_plan& plan, const nlohman
     header.push_back(plan.metric_names[static_cast<std::size_t>(plan.config.histogram_metric)] + " p50 [p5-p95]*");
   }
   text_table t(header, std::vector<bool>(header.size(), true));
+  double widest_bound = 0.0, widest_relative = 0.0, outside = 0.0;
   for (const auto& g : doc.at("groups")) {
     std::vector<std::string> row = {g.at("key").empty() ? "all" : coords_text(g.at("key")),
                                     format_compact(g.at("points").get<double>()), format_compact(g.at("valid").get<double>()),
@@ -76,11 +79,21 @@ void print_result_table(std::ostream& out, const sweep_plan& plan, const nlohman
       row.push_back(format_compact(g.at("counts").at(p).get<double>()));
     }
     if (quantiles) {
-      const auto q = g.value("quantiles_from_histogram", nlohmann::json::object());
-      row.push_back(q.contains("p50") && q.contains("p5") && q.contains("p95")
-                        ? format_compact(q.at("p50").get<double>()) + " [" + format_compact(q.at("p5").get<double>()) + "-" +
-                              format_compact(q.at("p95").get<double>()) + "]"
-                        : "-");
+      const auto q = g.value("quantiles", nlohmann::json::object());
+      if (q.contains("p50")) {
+        const auto v = [&](const char* p) { return format_compact(q.at(p).at("value").get<double>()); };
+        row.push_back(v("p50") + " [" + v("p5") + "-" + v("p95") + "]");
+        for (const char* p : {"p5", "p50", "p95"}) {
+          const double half = (q.at(p).at("high").get<double>() - q.at(p).at("low").get<double>()) / 2;
+          const double mag = std::fabs(q.at(p).at("value").get<double>());
+          widest_bound = std::max(widest_bound, half);
+          widest_relative = std::max(widest_relative, mag > 0 ? half / mag : 0.0);
+        }
+      } else {
+        row.push_back("-");
+      }
+      const auto& h = g.at("histogram");
+      outside += h.at("below").get<double>() + h.at("above").get<double>();
     }
     t.add_row(row);
   }
@@ -89,15 +102,27 @@ void print_result_table(std::ostream& out, const sweep_plan& plan, const nlohman
     out << "substitute: " << sub << "\n";
   }
   if (quantiles) {
-    out << "* quantiles read off the histogram: resolution one bin ("
-        << format_compact((plan.config.histogram_high - plan.config.histogram_low) / plan.config.histogram_bins) << ")\n";
+    // Each quantile is the k-th smallest valid value (k = ceil(p n)), known to lie in one bin
+    // of the group's quantile edges; --json gives each with its bound [low, high].
+    out << "* quantiles of the valid points, each within its bin (bounds [low, high] in --json): widest here +/-"
+        << format_compact(widest_bound) << " (" << format_number(100.0 * widest_relative, 2) << " %)\n";
+    if (outside > 0) {
+      out << "  " << format_compact(outside) << " valid points fall outside the histogram's range (--json: below/above)\n";
+    }
   }
 }
 
 void run_sweep_command(context& ctx, const sweep_options& o)
 {
   const auto plan = load_scenario(o.scenario, ctx.catalog(), ctx.parts());
-  const auto [shard, shards] = parse_shard(o.shard);
+  // --shard K/N, or auto (an array job's index from Slurm, Kubernetes or AWS Batch).
+  const shard_choice chosen = resolve_shard(o.shard, process_environment());
+  const std::uint64_t shard = chosen.index, shards = chosen.count;
+  // "{shard}" in --out names each task's file, e.g. part-{shard}.json.
+  std::string out_path = o.out;
+  for (auto at = out_path.find("{shard}"); at != std::string::npos; at = out_path.find("{shard}", at)) {
+    out_path.replace(at, 7, std::to_string(shard));
+  }
   FC_EXPECTS(o.tile >= 1, "--tile: expected at least 1 point");
   const auto backend = ctx.backend();
 
@@ -110,8 +135,8 @@ void run_sweep_command(context& ctx, const sweep_options& o)
                                                     " points, over --max-rows " + std::to_string(o.max_rows));
     rows_file.emplace(o.rows);
   }
-  if (!o.out.empty()) {
-    out_file.emplace(o.out);
+  if (!out_path.empty()) {
+    out_file.emplace(out_path);
   }
   if (rows_file) {
     std::ostream& f = rows_file->stream();
@@ -187,12 +212,15 @@ void run_sweep_command(context& ctx, const sweep_options& o)
             << format_compact(static_cast<double>(plan.total_points)) << " points";
   if (shards > 1) {
     ctx.out() << ", shard " << shard << "/" << shards << " = " << format_compact(static_cast<double>(evaluated)) << " points";
+    if (o.shard.rfind("auto", 0) == 0) {
+      ctx.out() << " (from " << chosen.source << ")";
+    }
   }
   ctx.out() << "; " << backend_name(backend) << " backend, " << format_number(seconds, 3) << " s, "
             << format_compact(static_cast<double>(evaluated) / std::max(seconds, 1e-9)) << " points/s\n\n";
   print_result_table(ctx.out(), plan, doc);
-  if (!o.out.empty()) {
-    ctx.out() << "\nwrote " << o.out << "\n";
+  if (!out_path.empty()) {
+    ctx.out() << "\nwrote " << out_path << "\n";
   }
 }
 
@@ -236,8 +264,12 @@ void setup_sweep(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   auto o = std::make_shared<sweep_options>();
   auto* cmd = app.add_subcommand("sweep", "Evaluate a scenario's parameter grid with fused reductions");
   cmd->add_option("scenario", o->scenario, "Scenario file or catalogue id (data/scenarios/)")->required()->type_name("SCENARIO");
-  cmd->add_option("--shard", o->shard, "Evaluate slice K of N (0-based), e.g. for a Slurm array")->type_name("K/N");
-  cmd->add_option("--out", o->out, "Write the result document (JSON) here, atomically")->type_name("FILE");
+  cmd->add_option("--shard", o->shard,
+                  "Evaluate slice K of N (0-based); auto: the array task's index from Slurm (SLURM_ARRAY_TASK_*), "
+                  "Kubernetes (JOB_COMPLETION_INDEX) or AWS Batch (AWS_BATCH_JOB_ARRAY_INDEX); auto/N gives the count")
+      ->type_name("K/N|auto|auto/N");
+  cmd->add_option("--out", o->out, "Write the result document (JSON) here, atomically; {shard} is replaced by the shard index")
+      ->type_name("FILE");
   cmd->add_option("--rows", o->rows, "Also write every point as CSV (small grids only)")->type_name("FILE");
   cmd->add_option("--max-rows", o->max_rows, "Refuse --rows for grids larger than this (default 100000)");
   cmd->add_option("--tile", o->tile, "Points per tile (memory is O(tile))");

@@ -602,6 +602,8 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
     }
   }
   c.histogram_metric = -1;
+  c.quantile_edge_count = 0;
+  std::fill(c.quantile_edges, c.quantile_edges + sweep_max_quantile_edges, HUGE_VAL);
   if (j.contains("histogram")) {
     const detail::json_object_reader h(j.at("histogram"), file.name, "/histogram");
     h.allow_only({"metric", "bins", "from", "to"});
@@ -611,12 +613,22 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
       h.fail("bins", "at most " + std::to_string(sweep_max_bins) + " bins");
     }
     c.histogram_bins = static_cast<int>(bins);
-    c.histogram_low = finite_number(h, j.at("histogram"), "from");
-    c.histogram_high = finite_number(h, j.at("histogram"), "to");
-    if (!(c.histogram_high > c.histogram_low)) {
-      h.fail("to", "the histogram range is empty or reversed");
+    // from/to: both or neither; without them each group's histogram spans a sample of the group.
+    const bool from = j.at("histogram").contains("from"), to = j.at("histogram").contains("to");
+    if (from != to) {
+      h.fail(from ? "to" : "from", "give both \"from\" and \"to\", or neither (the range then comes from the data)");
     }
-    c.histogram_scale = static_cast<double>(c.histogram_bins) / (c.histogram_high - c.histogram_low);
+    plan.histogram_from_data = !from;
+    if (from) {
+      c.histogram_low = finite_number(h, j.at("histogram"), "from");
+      c.histogram_high = finite_number(h, j.at("histogram"), "to");
+      if (!(c.histogram_high > c.histogram_low)) {
+        h.fail("to", "the histogram range is empty or reversed");
+      }
+      if (!std::isfinite(c.histogram_high - c.histogram_low)) {
+        h.fail("to", "the histogram range is wider than a double can hold");
+      }
+    }
   }
   // The metrics the reductions read are the ones a result can show, so the kernel checks those
   // for non-finite values (issue 12); --rows, which prints every metric, checks the rest.
@@ -732,17 +744,36 @@ sweep_plan load_scenario(const std::string& path_or_id, const catalog_source& ca
 
 namespace {
 
-sweep_accumulator run_rows(backend_kind backend, const sweep_plan& plan, std::uint64_t first, std::uint64_t count)
+sweep_accumulator run_rows(backend_kind backend, const sweep_plan& plan, const sweep_config& config, std::uint64_t first,
+                           std::uint64_t count)
 {
 #if FLEETCAP_HAVE_CUDA
   if (backend == backend_kind::cuda) {
-    return cuda_backend::sweep_rows(plan.config, plan.values.data(), plan.values.size(), first, count);
+    return cuda_backend::sweep_rows(config, plan.values.data(), plan.values.size(), first, count);
   }
 #else
   (void)backend;
 #endif
-  return cpu_backend::sweep_rows(plan.config, plan.values.data(), plan.values.size(), first, count);
+  return cpu_backend::sweep_rows(config, plan.values.data(), plan.values.size(), first, count);
 }
+
+}  // namespace
+
+sweep_config sweep_group_config(const sweep_plan& plan, const sweep_group_bins& bins)
+{
+  sweep_config c = plan.config;
+  c.histogram_low = bins.histogram_low;
+  c.histogram_high = bins.histogram_high;
+  const double scale = static_cast<double>(c.histogram_bins) / (c.histogram_high - c.histogram_low);
+  // A one-value range (a sample that found one value) bins everything on it into bin 0.
+  c.histogram_scale = c.histogram_high > c.histogram_low && std::isfinite(scale) ? scale : 0.0;
+  c.quantile_edge_count = static_cast<int>(bins.quantile_edges.size());
+  std::fill(c.quantile_edges, c.quantile_edges + sweep_max_quantile_edges, HUGE_VAL);  // the search's padding
+  std::copy(bins.quantile_edges.begin(), bins.quantile_edges.end(), c.quantile_edges);
+  return c;
+}
+
+namespace {
 
 }  // namespace
 
@@ -803,10 +834,11 @@ sweep_result run_sweep(backend_kind backend, const sweep_plan& plan, std::uint64
   while (row < out.end_row) {
     const std::uint64_t group = row / plan.rows_per_group;
     const std::uint64_t group_end = std::min(out.end_row, (group + 1) * plan.rows_per_group);
-    sweep_group_result g{group, sweep_empty(plan.config.objective_max)};
+    sweep_group_result g{group, sweep_empty(plan.config.objective_max), plan_group_bins(plan, group)};
+    const sweep_config config = sweep_group_config(plan, g.bins);
     while (row < group_end) {
       const std::uint64_t n = std::min(tile_rows, group_end - row);
-      g.accumulator = sweep_merge(g.accumulator, run_rows(backend, plan, row, n), plan.config.objective_max);
+      g.accumulator = sweep_merge(g.accumulator, run_rows(backend, plan, config, row, n), plan.config.objective_max);
       row += n;
       done += n * row_size;
       if (progress) {
@@ -856,7 +888,13 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
     nlohmann::json raw = {{"points", a.points}, {"valid", a.valid}, {"best", a.best}, {"best_index", a.best_index},
                           {"worst", a.worst}, {"worst_index", a.worst_index}, {"sum", a.sum},
                           {"predicate", std::vector<std::uint64_t>(a.predicate, a.predicate + sweep_max_predicates)},
-                          {"histogram", std::vector<std::uint64_t>(a.histogram, a.histogram + sweep_max_bins)}};
+                          {"histogram", std::vector<std::uint64_t>(a.histogram, a.histogram + sweep_max_bins)},
+                          {"histogram_below", a.histogram_below}, {"histogram_above", a.histogram_above},
+                          {"histogram_min", a.histogram_min}, {"histogram_max", a.histogram_max},
+                          {"histogram_from", g.bins.histogram_low}, {"histogram_to", g.bins.histogram_high},
+                          {"quantile_edges", g.bins.quantile_edges},
+                          {"quantile_bins", std::vector<std::uint64_t>(a.quantile_bins, a.quantile_bins +
+                                                                                             g.bins.quantile_edges.size() + 1)}};
     const std::string best = c.objective_max ? "max" : "min";
     const std::string worst = c.objective_max ? "min" : "max";
     nlohmann::json jg = {{"group", g.group}, {"key", key}, {"points", a.points}, {"valid", a.valid}, {"counts", counts},
@@ -869,25 +907,24 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
       jg["mean"] = a.sum / static_cast<double>(a.valid);
     }
     if (c.histogram_metric >= 0) {
-      jg["histogram"] = std::vector<std::uint64_t>(a.histogram, a.histogram + c.histogram_bins);
-      // Quantiles read off the histogram (linear within a bin): resolution = bin width, and
-      // values outside [from, to] sit in the end bins.
+      const auto& name = plan.metric_names[static_cast<std::size_t>(c.histogram_metric)];
+      const double width = (g.bins.histogram_high - g.bins.histogram_low) / c.histogram_bins;
+      // Equal bins on [from, to] (the last closed); points outside are counted, never folded in.
+      jg["histogram"] = {{"metric", name},
+                         {"from", g.bins.histogram_low},
+                         {"to", g.bins.histogram_high},
+                         {"bin_width", width},
+                         {"counts", std::vector<std::uint64_t>(a.histogram, a.histogram + c.histogram_bins)},
+                         {"below", a.histogram_below},
+                         {"above", a.histogram_above}};
       if (a.valid > 0) {
-        nlohmann::json q = nlohmann::json::object();
-        const double width = (c.histogram_high - c.histogram_low) / c.histogram_bins;
-        for (double p : {0.05, 0.5, 0.95}) {
-          const double target = p * static_cast<double>(a.valid);
-          double cumulative = 0.0;
-          for (int b = 0; b < c.histogram_bins; ++b) {
-            const double n = static_cast<double>(a.histogram[b]);
-            if (cumulative + n >= target && n > 0) {
-              q[p == 0.5 ? "p50" : (p < 0.5 ? "p5" : "p95")] = c.histogram_low + width * (b + (target - cumulative) / n);
-              break;
-            }
-            cumulative += n;
-          }
+        // Each quantile with the bound it is known to lie in (host/src/sweep_bins.cpp).
+        nlohmann::json q = {{"metric", name}};
+        for (const int p : {5, 50, 95}) {
+          const auto e = read_sweep_quantile(a, g.bins, p);
+          q["p" + std::to_string(p)] = {{"value", e.value}, {"low", e.low}, {"high", e.high}};
         }
-        jg["quantiles_from_histogram"] = q;
+        jg["quantiles"] = q;
       }
     }
     groups.push_back(jg);
@@ -954,6 +991,22 @@ class shard_reader {
     FC_EXPECTS(v.is_number(), m_file + ": " + pointer + "/" + key + ": expected a number, got " + detail::describe_json(v));
     return v.get<double>();
   }
+  // An array of at most `max` finite numbers, ascending and distinct.
+  std::vector<double> numbers(const nlohmann::json& j, const char* key, const std::string& pointer, int max) const
+  {
+    const auto& v = at(j, key, pointer);
+    const std::string where = pointer + "/" + key;
+    FC_EXPECTS(v.is_array() && v.size() <= static_cast<std::size_t>(max),
+               m_file + ": " + where + ": expected an array of at most " + std::to_string(max) + " numbers");
+    std::vector<double> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      FC_EXPECTS(v[i].is_number() && std::isfinite(v[i].get<double>()) && (out.empty() || v[i].get<double>() > out.back()),
+                 m_file + ": " + where + "/" + std::to_string(i) + ": expected a finite number above the one before, got " +
+                     detail::describe_json(v[i]));
+      out.push_back(v[i].get<double>());
+    }
+    return out;
+  }
   void counts(const nlohmann::json& j, const char* key, const std::string& pointer, std::uint64_t* out, int n) const
   {
     const auto& v = at(j, key, pointer);
@@ -998,6 +1051,14 @@ sweep_result sweep_result_from_json(const nlohmann::json& j, const std::string& 
     acc.sum = in.number(a, "sum", acc_at);
     in.counts(a, "predicate", acc_at, acc.predicate, sweep_max_predicates);
     in.counts(a, "histogram", acc_at, acc.histogram, sweep_max_bins);
+    acc.histogram_below = in.count(a, "histogram_below", acc_at);
+    acc.histogram_above = in.count(a, "histogram_above", acc_at);
+    acc.histogram_min = in.number(a, "histogram_min", acc_at);
+    acc.histogram_max = in.number(a, "histogram_max", acc_at);
+    gr.bins.histogram_low = in.number(a, "histogram_from", acc_at);
+    gr.bins.histogram_high = in.number(a, "histogram_to", acc_at);
+    gr.bins.quantile_edges = in.numbers(a, "quantile_edges", acc_at, sweep_max_quantile_edges);
+    in.counts(a, "quantile_bins", acc_at, acc.quantile_bins, static_cast<int>(gr.bins.quantile_edges.size()) + 1);
     acc.nonfinite = 0;  // a shard is written only when every point was finite
     acc.nonfinite_index = ~std::uint64_t{0};
     acc.nonfinite_metric = -1;
@@ -1034,13 +1095,21 @@ void verify_shard(const sweep_plan& plan, const sweep_result& part, const std::s
     FC_EXPECTS(a.points == points, at + "/accumulator/points: " + std::to_string(a.points) + ", but its rows hold " +
                                        std::to_string(points));
     FC_EXPECTS(a.valid <= a.points, at + "/accumulator/valid: more valid points than points");
-    std::uint64_t histogram = 0;
+    std::uint64_t histogram = a.histogram_below + a.histogram_above, quantile = 0;
     for (int k = 0; k < sweep_max_bins; ++k) {
       histogram += a.histogram[k];
     }
-    // The histogram bins every valid point (clamped at the edges); predicates count among all.
-    FC_EXPECTS(histogram == (plan.config.histogram_metric >= 0 ? a.valid : 0),
-               at + "/accumulator/histogram: its counts do not add up to the valid points");
+    for (std::size_t k = 0; k <= g.bins.quantile_edges.size(); ++k) {
+      quantile += a.quantile_bins[k];
+    }
+    // The histogram (with its below/above counts) and the quantile bins each count every valid
+    // point; predicates count among all.
+    const std::uint64_t binned = plan.config.histogram_metric >= 0 ? a.valid : 0;
+    FC_EXPECTS(histogram == binned, at + "/accumulator/histogram: its counts do not add up to the valid points");
+    FC_EXPECTS(quantile == binned, at + "/accumulator/quantile_bins: its counts do not add up to the valid points");
+    FC_EXPECTS(binned == 0 || (a.histogram_min <= a.histogram_max && std::isfinite(a.histogram_min) &&
+                               std::isfinite(a.histogram_max)),
+               at + "/accumulator: histogram_min is above histogram_max");
     for (int k = 0; k < sweep_max_predicates; ++k) {
       FC_EXPECTS(a.predicate[k] <= a.points && (k < plan.config.predicate_count || a.predicate[k] == 0),
                  at + "/accumulator/predicate/" + std::to_string(k) + ": counts more points than it holds");
@@ -1093,6 +1162,13 @@ sweep_result merge_sweep_results(const sweep_plan& plan, const std::vector<sweep
   for (std::uint64_t k = 0; k < shards; ++k) {
     for (const auto& g : parts[static_cast<std::size_t>(seen[k])].groups) {
       if (!out.groups.empty() && out.groups.back().group == g.group) {
+        // A group split between shards was binned alike by each (its bins depend only on the
+        // scenario and the group); anything else is not from this scenario's run.
+        const auto& bins = out.groups.back().bins;
+        FC_EXPECTS(bins.quantile_edges == g.bins.quantile_edges && bins.histogram_low == g.bins.histogram_low &&
+                       bins.histogram_high == g.bins.histogram_high,
+                   files[static_cast<std::size_t>(seen[k])] + ": group " + std::to_string(g.group) +
+                       ": its histogram range or quantile edges differ from the shard before it (another build or scenario?)");
         out.groups.back().accumulator = sweep_merge(out.groups.back().accumulator, g.accumulator, plan.config.objective_max);
       } else {
         out.groups.push_back(g);

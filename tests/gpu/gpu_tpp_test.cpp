@@ -115,6 +115,19 @@ TEST(gpu_sweep, cuda_equals_cpu_on_every_scenario)
         EXPECT_EQ(a.predicate[p], b.predicate[p]) << id;
       }
       EXPECT_NEAR(a.sum, b.sum, 1e-12 * std::fabs(a.sum)) << id;
+      // Both backends fold a group with the same host-made bins; without draws every point's
+      // value is the same, so every bin count is too.
+      EXPECT_EQ(cpu.groups[g].bins.quantile_edges, gpu.groups[g].bins.quantile_edges) << id;
+      if (!plan.config.has_distributions) {
+        for (int h = 0; h < sweep_max_bins; ++h) {
+          EXPECT_EQ(a.histogram[h], b.histogram[h]) << id;
+        }
+        for (int h = 0; h < sweep_max_quantile_bins; ++h) {
+          EXPECT_EQ(a.quantile_bins[h], b.quantile_bins[h]) << id;
+        }
+        EXPECT_EQ(a.histogram_below, b.histogram_below) << id;
+        EXPECT_EQ(a.histogram_above, b.histogram_above) << id;
+      }
     }
   }
 }

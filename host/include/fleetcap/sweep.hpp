@@ -39,6 +39,7 @@ struct sweep_plan {
   std::uint64_t rows_per_group = 0;
   std::uint64_t group_count = 0;
   std::vector<std::string> substitutes;  ///< documented stand-ins for missing part figures
+  bool histogram_from_data = false;      ///< the scenario's histogram gives no from/to
 };
 
 /// @brief Parses a scenario file. @throws input_error naming the file, the pointer and the
@@ -52,10 +53,42 @@ sweep_plan parse_scenario(const catalog_file& file, const catalog_source& catalo
 /// @brief A scenario from a path or a catalogue id (data/scenarios/ID.json).
 sweep_plan load_scenario(const std::string& path_or_id, const catalog_source& catalog, const std::vector<part_spec>& parts);
 
+/// @brief A group's bins, fixed before its points are folded: the histogram's range (from the
+/// scenario, or from a sample of the group when the scenario leaves it to the data) and the
+/// quantile edges (from the same sample). Both depend only on the scenario and the group, so
+/// every shard and backend bins a group alike and merged shards give the same quantiles.
+struct sweep_group_bins {
+  double histogram_low = 0.0;
+  double histogram_high = 0.0;
+  std::vector<double> quantile_edges;  ///< sorted, distinct, at most sweep_max_quantile_edges
+};
+
+/// @brief A quantile of the histogram metric over a group's valid points: the k-th smallest
+/// value, k = ceil(p n) (the inverse of the empirical distribution), known to lie in
+/// [low, high] (its bin, narrowed to the exact minimum and maximum); `value` is an estimate
+/// inside that bound (linear within the bin). low == high when it is exact.
+struct sweep_quantile {
+  double value = 0.0;
+  double low = 0.0;
+  double high = 0.0;
+};
+
 struct sweep_group_result {
   std::uint64_t group = 0;
   sweep_accumulator accumulator{};
+  sweep_group_bins bins;
 };
+
+/// @brief The bins of group `group` of a plan (see sweep_group_bins): evaluates a deterministic
+/// sample of the group's points on the host (all of them when the group is small).
+sweep_group_bins plan_group_bins(const sweep_plan& plan, std::uint64_t group);
+
+/// @brief The plan's kernel configuration with one group's bins (what the group is folded with).
+sweep_config sweep_group_config(const sweep_plan& plan, const sweep_group_bins& bins);
+
+/// @brief Quantile `percent` (1-99) of a group's histogram metric from its quantile bins.
+/// Requires valid > 0.
+sweep_quantile read_sweep_quantile(const sweep_accumulator& a, const sweep_group_bins& bins, int percent);
 
 struct sweep_result {
   std::uint64_t shard = 0;
