@@ -4,15 +4,12 @@
 // A "row" is one run of the innermost axis: decoding the outer digits once per row and stepping
 // the innermost input in a plain loop keeps the per-point cost to the evaluator itself.
 
+#include <cmath>
 #include <cstdint>
 
-#include "kernels/capacity.cuh"
-#include "kernels/compliance.cuh"
-#include "kernels/random.cuh"
 #include "kernels/fc_hd.cuh"
+#include "kernels/random.cuh"
 #include "kernels/sweep_types.hpp"
-#include "kernels/tpp.cuh"
-#include "kernels/training.cuh"
 
 namespace fleetcap {
 
@@ -85,154 +82,6 @@ FC_HD inline int sweep_histogram_bins_in_use(const sweep_config& c)
 FC_HD inline int sweep_quantile_bins_in_use(const sweep_config& c)
 {
   return c.histogram_metric >= 0 ? c.quantile_edge_count + 1 : 0;
-}
-
-// --- evaluators -------------------------------------------------------------------------
-
-// Simple training grid. Inputs: 0 params, 1 tokens, 2 chips, 3 mfu, 4 part index.
-// Metrics: 0 seconds, 1 days, 2 flops, 3 fits (mixed-precision Adam state, 16 bytes per
-// parameter, fully sharded over the chips, within HBM), 4 flops > 1e25, 5 flops > 1e26,
-// 6 GPU-hours, 7 energy MWh at TDP.
-FC_HD inline void evaluate_training_point(const sweep_config& c, const double* x, double* m)
-{
-  int index = static_cast<int>(x[4]);
-  index = index < 0 ? 0 : (index >= c.part_count ? c.part_count - 1 : index);  // the host checks; stay in bounds
-  const sweep_part& part = c.parts[index];
-  const double flops = training_operations_6nd(x[0], x[1]);
-  const double seconds = training_seconds(flops, x[2] * part.peak_flop_per_s, x[3]);
-  // One division per point (the time itself); the unit conversions multiply by constants and
-  // the memory test compares products, because divisions dominate the cost of this evaluator.
-  m[0] = seconds;
-  m[1] = seconds * (1.0 / 86400.0);
-  m[2] = flops;
-  m[3] = 16.0 * x[0] <= part.memory_bytes * x[2] ? 1.0 : 0.0;
-  m[4] = flops > 1e25 ? 1.0 : 0.0;
-  m[5] = flops > 1e26 ? 1.0 : 0.0;
-  m[6] = x[2] * seconds * (1.0 / 3600.0);
-  m[7] = x[2] * part.tdp_watts * seconds * (1.0 / 3.6e9);
-}
-
-
-// Layout search. Inputs: 0 tp, 1 pp, 2 micro-batch, 3 interleave, 4 recompute, 5 sequence
-// parallel, 6 ZeRO stage, 7 chips, 8 global batch, 9 batch policy (0: the global batch must
-// divide exactly; 1: round it down to a multiple of micro-batch x dp, as Calculon does), 10
-// context-parallel size.
-// Metrics: 0 step seconds, 1 MFU, 2 memory bytes per device, 3 usable (a valid layout that fits
-// memory), 4 valid layout, 5 samples per second, 6 the global batch used, 7 layout_reason.
-FC_HD inline void evaluate_layout_point(const sweep_config& c, const double* x, double* m)
-{
-  parallel_layout l{};
-  l.tp = x[0];
-  l.pp = x[1];
-  l.micro_batch = x[2];
-  l.interleave = x[3];
-  l.recompute = static_cast<int>(x[4]);
-  l.sequence_parallel = static_cast<int>(x[5]);
-  l.zero = static_cast<int>(x[6]);
-  const double chips = x[7];
-  l.cp = x[10];
-  l.dp = chips / (l.tp * l.pp * l.cp);
-  const double per_step = l.micro_batch * l.dp;
-  l.global_batch = x[9] != 0.0 ? floor(x[8] / per_step) * per_step : x[8];
-  const transformer_shape& s = c.shape;
-  // The same constraints as check_layout, as a reason code instead of an error.
-  layout_reason why = layout_reason::usable;
-  if (!(l.dp >= 1.0 && l.dp == floor(l.dp))) {
-    why = layout_reason::chips_not_divisible;
-  } else if (fmod(s.heads, l.tp) != 0.0) {
-    why = layout_reason::heads_not_divisible;
-  } else if (l.cp > 1.0 && fmod(s.seq, 2.0 * l.cp) != 0.0) {
-    why = layout_reason::sequence_not_divisible;
-  } else if (fmod(s.layers, l.pp * l.interleave) != 0.0) {
-    why = layout_reason::layers_not_divisible;
-  } else if (l.global_batch < per_step || fmod(l.global_batch, per_step) != 0.0) {
-    why = layout_reason::batch_not_divisible;
-  } else if (!(l.interleave == 1.0 || l.pp > 1.0)) {
-    why = layout_reason::interleave_needs_pp;
-  } else if (!(l.sequence_parallel == 0 || l.tp > 1.0)) {
-    why = layout_reason::sp_needs_tp;
-  } else if (l.zero >= 2 && l.pp > 1.0) {
-    why = layout_reason::zero_with_pp;
-  }
-  for (int k = 0; k < 7; ++k) {
-    m[k] = 0.0;
-  }
-  if (why != layout_reason::usable) {
-    m[7] = static_cast<double>(static_cast<int>(why));
-    return;
-  }
-  const step_estimate e = estimate_step(s, l, c.system);
-  m[0] = e.step_seconds;
-  m[1] = e.mfu;
-  m[2] = e.memory.total;
-  m[3] = e.fits ? 1.0 : 0.0;
-  m[4] = 1.0;
-  m[5] = l.global_batch / e.step_seconds;
-  m[6] = l.global_batch;
-  m[7] = e.fits ? 0.0 : static_cast<double>(static_cast<int>(layout_reason::out_of_memory));
-}
-
-// Compliance design space of hypothetical parts under the 2023 rule, thresholds as inputs.
-// Inputs: 0 dense TOPS, 1 bit length, 2 die area mm^2, 3 data-centre flag, 4 a1_tpp_min,
-// 5 b1_tpp_min, 6 b2_pd_min, 7 a2_pd_min. Metrics: 0 TPP, 1 PD, 2 is 3A090.a, 3 is 3A090.b,
-// 4 not controlled, 5 exempt, 6 status code.
-FC_HD inline void evaluate_compliance_point(const sweep_config& c, const double* x, double* m)
-{
-  rule_3a090_2023_params r = c.rule;
-  r.a1_tpp_min = x[4];
-  r.b1_tpp_min = x[5];
-  r.b2_pd_min = x[6];
-  r.a2_pd_min = x[7];
-  r.b1_tpp_max = r.a1_tpp_min;
-  r.non_datacenter_tpp_min = r.a1_tpp_min;
-  part_compliance_inputs p{};
-  p.tpp = tpp_of_format(x[0] * 1e12, static_cast<int>(x[1]));
-  p.performance_density = performance_density(p.tpp, x[2] * 1e-6);
-  p.data_center = x[3] != 0.0 ? 1 : 0;
-  const verdict v = classify_3a090_2023(p, r);
-  m[0] = p.tpp;
-  m[1] = p.performance_density;
-  m[2] = v.status == static_cast<int>(verdict_status::eccn_3a090_a) ? 1.0 : 0.0;
-  m[3] = v.status == static_cast<int>(verdict_status::eccn_3a090_b) ? 1.0 : 0.0;
-  m[4] = v.status == static_cast<int>(verdict_status::not_controlled) ? 1.0 : 0.0;
-  m[5] = v.status == static_cast<int>(verdict_status::exempt) ? 1.0 : 0.0;
-  m[6] = static_cast<double>(v.status);
-}
-
-// Capacity what-ifs over fleet mixes. Inputs 0..part_count-1: units of each part of the
-// scenario's "parts" list. Metrics: 0 units, 1 H100e (8-bit basis, Epoch), 2 dense BF16 FLOP/s,
-// 3 TPP, 4 TDP watts, 5 capex USD, 6 domestic share of units.
-FC_HD inline void evaluate_capacity_point(const sweep_config& c, const double* x, double* m)
-{
-  double units = 0, h100e = 0, bf16 = 0, tpp = 0, watts = 0, capex = 0, domestic = 0;
-  for (int p = 0; p < c.part_count; ++p) {
-    const sweep_part& part = c.parts[p];
-    const double n = x[p];
-    units += n;
-    h100e += n * h100e_per_unit(static_cast<int>(h100e_basis::int8), part.tpp, part.eight_bit_ops_per_s, part.peak_flop_per_s);
-    bf16 += n * part.peak_flop_per_s;
-    tpp += n * part.tpp;
-    watts += n * part.tdp_watts;
-    capex += n * part.price_usd;
-    domestic += part.domestic ? n : 0.0;
-  }
-  m[0] = units;
-  m[1] = h100e;
-  m[2] = bf16;
-  m[3] = tpp;
-  m[4] = watts;
-  m[5] = capex;
-  m[6] = units > 0.0 ? domestic / units : 0.0;
-}
-
-FC_HD inline void evaluate_sweep_point(const sweep_config& c, const double* x, double* m)
-{
-  switch (c.evaluator) {
-    case static_cast<int>(sweep_evaluator::capacity): evaluate_capacity_point(c, x, m); break;
-    case static_cast<int>(sweep_evaluator::layout): evaluate_layout_point(c, x, m); break;
-    case static_cast<int>(sweep_evaluator::compliance): evaluate_compliance_point(c, x, m); break;
-    default: evaluate_training_point(c, x, m); break;
-  }
 }
 
 FC_HD inline bool sweep_predicate(double v, int op, double line)
@@ -376,11 +225,10 @@ FC_HD inline void sweep_apply_draws(const sweep_config& c, double* x)
   }
 }
 
-// One point's metrics from its global index (decode, draws, evaluate): what the host uses to
-// sample a group before binning it, with the same formulas as the kernels.
-FC_HD inline void sweep_point_metrics(const sweep_config& c, const double* values, std::uint64_t index, double* m)
+// The inputs of one point from its global index (decode, draws): what the host uses to sample
+// a group before binning it and to print rows, with the same formulas as the kernels.
+FC_HD inline void sweep_point_inputs(const sweep_config& c, const double* values, std::uint64_t index, double* x)
 {
-  double x[sweep_max_inputs];
   const int inner = c.axis_count - 1;
   const std::uint64_t n = c.axis_size[inner];
   sweep_row_inputs(c, values, index / n, x);
@@ -388,7 +236,6 @@ FC_HD inline void sweep_point_metrics(const sweep_config& c, const double* value
   if (c.has_distributions) {
     sweep_apply_draws(c, x);
   }
-  evaluate_sweep_point(c, x, m);
 }
 
 // Whether a point's metrics pass the scenario's filter (the points the objective, mean,
@@ -399,14 +246,15 @@ FC_HD inline bool sweep_point_valid(const sweep_config& c, const double* m)
 }
 
 // Evaluates and folds every point of rows [first, first + count) into `a` (global point index =
-// row x inner size + j). The evaluator is a template parameter so the per-point switch leaves
-// the inner loop, and one accumulator serves the whole block: an accumulator is over 1 KB
-// (histogram and quantile bins), and copying and merging one per row cost 45-70 % of the
-// throughput on grids with short rows (layout-22b-64: 8 points per row).
-template <int Evaluator>
-FC_HD inline void sweep_rows_of(const sweep_config& c, const double* values, std::uint64_t first, std::uint64_t count,
-                                sweep_accumulator& a)
+// row x inner size + j) with evaluator E (kernels/evaluators/): each launcher is compiled per
+// evaluator, so the evaluator is inlined into the loop. One accumulator serves the whole block:
+// an accumulator is over 1 KB (histogram and quantile bins), and copying and merging one per
+// row cost 45-70 % of the throughput on grids with short rows (layout-22b-64: 8 points a row).
+template <class E>
+FC_HD inline sweep_accumulator sweep_row_block(const sweep_config& c, const double* values, std::uint64_t first,
+                                               std::uint64_t count)
 {
+  sweep_accumulator a = sweep_empty(c.objective_max);
   double x[sweep_max_inputs];
   double m[sweep_max_metrics];
   const int inner = c.axis_count - 1;
@@ -420,36 +268,9 @@ FC_HD inline void sweep_rows_of(const sweep_config& c, const double* values, std
       if (c.has_distributions) {
         sweep_apply_draws(c, x);
       }
-      if (Evaluator == static_cast<int>(sweep_evaluator::layout)) {
-        evaluate_layout_point(c, x, m);
-      } else if (Evaluator == static_cast<int>(sweep_evaluator::compliance)) {
-        evaluate_compliance_point(c, x, m);
-      } else if (Evaluator == static_cast<int>(sweep_evaluator::capacity)) {
-        evaluate_capacity_point(c, x, m);
-      } else {
-        evaluate_training_point(c, x, m);
-      }
+      E::evaluate(c, x, m);
       sweep_fold_point(c, m, row * n + j, a);
     }
-  }
-}
-
-// The accumulator of rows [first, first + count): a block of rows, one work item of a launcher.
-FC_HD inline sweep_accumulator sweep_row_block(const sweep_config& c, const double* values, std::uint64_t first,
-                                               std::uint64_t count)
-{
-  sweep_accumulator a = sweep_empty(c.objective_max);
-  switch (c.evaluator) {
-    case static_cast<int>(sweep_evaluator::layout):
-      sweep_rows_of<static_cast<int>(sweep_evaluator::layout)>(c, values, first, count, a);
-      break;
-    case static_cast<int>(sweep_evaluator::compliance):
-      sweep_rows_of<static_cast<int>(sweep_evaluator::compliance)>(c, values, first, count, a);
-      break;
-    case static_cast<int>(sweep_evaluator::capacity):
-      sweep_rows_of<static_cast<int>(sweep_evaluator::capacity)>(c, values, first, count, a);
-      break;
-    default: sweep_rows_of<static_cast<int>(sweep_evaluator::training)>(c, values, first, count, a); break;
   }
   return a;
 }

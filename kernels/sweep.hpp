@@ -1,5 +1,5 @@
 #pragma once
-// Launchers of the sweep engine, one per backend: the accumulator of rows
+// Launchers of the sweep engine, one per backend and evaluator: the accumulator of rows
 // [first_row, first_row + row_count) of a grid. `values` is the axes' value table.
 
 #include <cstddef>
@@ -9,14 +9,17 @@
 
 namespace fleetcap {
 
+using sweep_rows_fn = sweep_accumulator (*)(const sweep_config& config, const double* values, std::size_t value_count,
+                                            std::uint64_t first_row, std::uint64_t row_count);
+using sweep_point_fn = void (*)(const sweep_config& config, const double* x, double* m);
+
 namespace cpu_backend {
-sweep_accumulator sweep_rows(const sweep_config& config, const double* values, std::size_t value_count,
-                             std::uint64_t first_row, std::uint64_t row_count);
+/// The launcher of built-in evaluator `evaluator` (its index in kernels/evaluators/registry.cuh).
+sweep_rows_fn sweep_rows_for(int evaluator);
 }  // namespace cpu_backend
 
 namespace cuda_backend {
-sweep_accumulator sweep_rows(const sweep_config& config, const double* values, std::size_t value_count,
-                             std::uint64_t first_row, std::uint64_t row_count);
+sweep_rows_fn sweep_rows_for(int evaluator);
 }  // namespace cuda_backend
 
 }  // namespace fleetcap

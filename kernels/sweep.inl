@@ -1,5 +1,7 @@
 // Thrust launcher of the sweep engine (see part_metrics.inl for the pattern): one fused
-// transform-reduce over rows: decode, evaluate, fold, merge. Memory is O(1) per tile.
+// transform-reduce over blocks of rows: decode, evaluate, fold, merge. Memory is O(1) per tile.
+// Included by a backend's file after it defines FC_BACKEND_NS, FC_EXEC_POLICY and
+// FC_SWEEP_POINTS_PER_ITEM; compiled once per evaluator (sweep_rows_on_device<E>).
 //
 // Napkin math (simple training grid): ~15 FP64 flops and two divisions per point and no memory
 // traffic beyond the small value table, so it is compute-bound: a few 1e8 points/s per CPU
@@ -14,9 +16,11 @@
 
 namespace fleetcap {
 namespace FC_BACKEND_NS {
-namespace {
 
 // Work item b covers rows [first + b x rows_per_item, ...), the last block cut at the end.
+// Templates in the backend namespace (not an anonymous one), so a plug-in's own file may
+// include this launcher too (tests/host/sweep_plugin_test.cpp) without two meanings of a name.
+template <class E>
 struct sweep_block_fn {
   sweep_config config;
   const double* values;
@@ -27,7 +31,7 @@ struct sweep_block_fn {
   {
     const std::uint64_t first = first_row + block * rows_per_item;
     const std::uint64_t count = end_row - first < rows_per_item ? end_row - first : rows_per_item;
-    return sweep_row_block(config, values, first, count);
+    return sweep_row_block<E>(config, values, first, count);
   }
 };
 
@@ -42,8 +46,7 @@ struct sweep_merge_fn {
   }
 };
 
-}  // namespace
-
+template <class E>
 sweep_accumulator sweep_rows_on_device(const sweep_config& config, const double* values, std::uint64_t first_row,
                                        std::uint64_t row_count)
 {
@@ -54,7 +57,7 @@ sweep_accumulator sweep_rows_on_device(const sweep_config& config, const double*
   const std::uint64_t blocks = (row_count + per_item - 1) / per_item;
   thrust::counting_iterator<std::uint64_t> first(0);
   return thrust::transform_reduce(FC_EXEC_POLICY, first, first + blocks,
-                                  sweep_block_fn{config, values, first_row, first_row + row_count, per_item},
+                                  sweep_block_fn<E>{config, values, first_row, first_row + row_count, per_item},
                                   sweep_empty(config.objective_max),
                                   sweep_merge_fn{config.objective_max, sweep_histogram_bins_in_use(config),
                                                  sweep_quantile_bins_in_use(config)});

@@ -1,18 +1,16 @@
-// CPU backend of the sweep engine (Thrust OpenMP device system).
-#include <thrust/system/omp/execution_policy.h>
-
-#define FC_BACKEND_NS cpu_backend
-#define FC_EXEC_POLICY thrust::omp::par
-// A thread folds 4,096 points or more per accumulator: merges are then under 1 % of the work.
-#define FC_SWEEP_POINTS_PER_ITEM 4096
-#include "kernels/sweep.inl"
+// CPU backend of the sweep engine (Thrust OpenMP device system): one launcher per built-in
+// evaluator.
+#include "kernels/evaluators/registry.cuh"
+#include "kernels/sweep_cpu_launcher.hpp"
 
 namespace fleetcap::cpu_backend {
 
-sweep_accumulator sweep_rows(const sweep_config& config, const double* values, std::size_t /*value_count*/,
-                             std::uint64_t first_row, std::uint64_t row_count)
+sweep_rows_fn sweep_rows_for(int evaluator)
 {
-  return sweep_rows_on_device(config, values, first_row, row_count);
+#define FC_LAUNCHER(E) &sweep_rows_of<E>,
+  static constexpr sweep_rows_fn table[] = {FLEETCAP_SWEEP_EVALUATORS(FC_LAUNCHER)};
+#undef FC_LAUNCHER
+  return evaluator >= 0 && evaluator < static_cast<int>(sizeof table / sizeof table[0]) ? table[evaluator] : nullptr;
 }
 
 }  // namespace fleetcap::cpu_backend

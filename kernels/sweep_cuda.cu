@@ -1,24 +1,38 @@
-// CUDA backend of the sweep engine.
+// CUDA backend of the sweep engine: one launcher per built-in evaluator.
 #include <thrust/system/cuda/execution_policy.h>
 
 #define FC_BACKEND_NS cuda_backend
 #define FC_EXEC_POLICY thrust::cuda::par
-#include "kernels/device_buffer.cuh"
 // One row per thread: GPU parallelism comes from rows; merges happen in the reduction tree.
 #define FC_SWEEP_POINTS_PER_ITEM 1
+#include "kernels/device_buffer.cuh"
+#include "kernels/evaluators/registry.cuh"
 #include "kernels/sweep.inl"
 
 namespace fleetcap::cuda_backend {
 
-sweep_accumulator sweep_rows(const sweep_config& config, const double* values, std::size_t value_count,
-                             std::uint64_t first_row, std::uint64_t row_count)
+namespace {
+
+template <class E>
+sweep_accumulator sweep_rows_of(const sweep_config& config, const double* values, std::size_t value_count,
+                                std::uint64_t first_row, std::uint64_t row_count)
 {
   device_buffer<double> d_values(values, value_count);
   try {
-    return sweep_rows_on_device(config, d_values.data(), first_row, row_count);
+    return sweep_rows_on_device<E>(config, d_values.data(), first_row, row_count);
   } catch (const std::exception& e) {
     throw_device_error(std::string("sweep kernel failed on CUDA: ") + e.what());
   }
+}
+
+}  // namespace
+
+sweep_rows_fn sweep_rows_for(int evaluator)
+{
+#define FC_LAUNCHER(E) &sweep_rows_of<E>,
+  static constexpr sweep_rows_fn table[] = {FLEETCAP_SWEEP_EVALUATORS(FC_LAUNCHER)};
+#undef FC_LAUNCHER
+  return evaluator >= 0 && evaluator < static_cast<int>(sizeof table / sizeof table[0]) ? table[evaluator] : nullptr;
 }
 
 }  // namespace fleetcap::cuda_backend

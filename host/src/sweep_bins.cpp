@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "fleetcap/sweep.hpp"
+#include "fleetcap/sweep_evaluators.hpp"
 #include "kernels/random.cuh"
 #include "kernels/sweep.cuh"
 
@@ -55,9 +56,12 @@ std::vector<double> sample_group(const sweep_plan& plan, std::uint64_t group)
   const std::uint64_t per_group =
       std::clamp<std::uint64_t>(sample_budget / std::max<std::uint64_t>(1, plan.group_count), sample_min, sample_max);
   std::vector<double> values;
+  double x[sweep_max_inputs];
   double m[sweep_max_metrics];
+  const sweep_point_fn evaluate = sweep_evaluator_at(c.evaluator).evaluate;
   const auto take = [&](std::uint64_t index) {
-    sweep_point_metrics(c, plan.values.data(), index, m);
+    sweep_point_inputs(c, plan.values.data(), index, x);
+    evaluate(c, x, m);
     if (sweep_point_valid(c, m)) {
       values.push_back(m[c.histogram_metric]);
     }

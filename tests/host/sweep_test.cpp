@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "fleetcap/sweep.hpp"
+#include "fleetcap/sweep_evaluators.hpp"
 #include "kernels/sweep.cuh"
 #include "test_util.hpp"
 

@@ -1,0 +1,22 @@
+#pragma once
+// The CPU backend's sweep launcher for any evaluator: include it in a file compiled as a Thrust
+// CPU source (cmake: fleetcap_add_thrust_cpu_sources) to run a plug-in evaluator that is not in
+// the built-in registry, as tests/host/sweep_plugin_test.cpp does.
+#include <thrust/system/omp/execution_policy.h>
+
+#define FC_BACKEND_NS cpu_backend
+#define FC_EXEC_POLICY thrust::omp::par
+// A thread folds 4,096 points or more per accumulator: merges are then under 1 % of the work.
+#define FC_SWEEP_POINTS_PER_ITEM 4096
+#include "kernels/sweep.inl"
+
+namespace fleetcap::cpu_backend {
+
+template <class E>
+sweep_accumulator sweep_rows_of(const sweep_config& config, const double* values, std::size_t /*value_count*/,
+                                std::uint64_t first_row, std::uint64_t row_count)
+{
+  return sweep_rows_on_device<E>(config, values, first_row, row_count);
+}
+
+}  // namespace fleetcap::cpu_backend
