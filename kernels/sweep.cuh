@@ -245,34 +245,47 @@ FC_HD inline bool sweep_point_valid(const sweep_config& c, const double* m)
   return c.filter_metric < 0 || sweep_predicate(m[c.filter_metric], c.filter_op, c.filter_value);
 }
 
-// Evaluates and folds every point of rows [first, first + count) into `a` (global point index =
-// row x inner size + j) with evaluator E (kernels/evaluators/): each launcher is compiled per
+}  // namespace fleetcap
+
+#include "kernels/sweep_block_fold.cuh"
+
+namespace fleetcap {
+
+// Evaluates and folds every point of rows [first, first + count) (global point index = row x
+// inner size + j) with evaluator E (kernels/evaluators/): each launcher is compiled per
 // evaluator, so the evaluator is inlined into the loop. One accumulator serves the whole block:
 // an accumulator is over 1 KB (histogram and quantile bins), and copying and merging one per
 // row cost 45-70 % of the throughput on grids with short rows (layout-22b-64: 8 points a row).
-template <class E>
+// Block == 1 (CUDA: one row per thread, no room for arrays) folds each point as it comes; Block
+// > 1 (the CPU launcher) evaluates Block points into one array per metric and folds them with
+// vector reductions (kernels/sweep_block_fold.cuh).
+template <class E, int Block>
 FC_HD inline sweep_accumulator sweep_row_block(const sweep_config& c, const double* values, std::uint64_t first,
                                                std::uint64_t count)
 {
-  sweep_accumulator a = sweep_empty(c.objective_max);
-  double x[sweep_max_inputs];
-  double m[sweep_max_metrics];
-  const int inner = c.axis_count - 1;
-  const int slot = c.axis_input[inner];
-  const std::uint64_t n = c.axis_size[inner];
-  const double* inner_values = values + c.axis_offset[inner];
-  for (std::uint64_t row = first; row < first + count; ++row) {
-    sweep_row_inputs(c, values, row, x);
-    for (std::uint64_t j = 0; j < n; ++j) {
-      x[slot] = inner_values[j];
-      if (c.has_distributions) {
-        sweep_apply_draws(c, x);
+  if constexpr (Block > 1) {
+    return sweep_rows_in_blocks<E, Block>(c, values, first, count);
+  } else {
+    sweep_accumulator a = sweep_empty(c.objective_max);
+    double x[sweep_max_inputs];
+    double m[sweep_max_metrics];
+    const int inner = c.axis_count - 1;
+    const int slot = c.axis_input[inner];
+    const std::uint64_t n = c.axis_size[inner];
+    const double* inner_values = values + c.axis_offset[inner];
+    for (std::uint64_t row = first; row < first + count; ++row) {
+      sweep_row_inputs(c, values, row, x);
+      for (std::uint64_t j = 0; j < n; ++j) {
+        x[slot] = inner_values[j];
+        if (c.has_distributions) {
+          sweep_apply_draws(c, x);
+        }
+        E::evaluate(c, x, m);
+        sweep_fold_point(c, m, row * n + j, a);
       }
-      E::evaluate(c, x, m);
-      sweep_fold_point(c, m, row * n + j, a);
     }
+    return a;
   }
-  return a;
 }
 
 }  // namespace fleetcap

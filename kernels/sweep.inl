@@ -1,7 +1,7 @@
 // Thrust launcher of the sweep engine (see part_metrics.inl for the pattern): one fused
 // transform-reduce over blocks of rows: decode, evaluate, fold, merge. Memory is O(1) per tile.
-// Included by a backend's file after it defines FC_BACKEND_NS, FC_EXEC_POLICY and
-// FC_SWEEP_POINTS_PER_ITEM; compiled once per evaluator (sweep_rows_on_device<E>).
+// Included by a backend's file after it defines FC_BACKEND_NS, FC_EXEC_POLICY,
+// FC_SWEEP_POINTS_PER_ITEM and FC_SWEEP_BLOCK (points evaluated before a fold, sweep.cuh); compiled once per evaluator (sweep_rows_on_device<E>).
 //
 // Napkin math (simple training grid): ~15 FP64 flops and two divisions per point and no memory
 // traffic beyond the small value table, so it is compute-bound: a few 1e8 points/s per CPU
@@ -31,7 +31,7 @@ struct sweep_block_fn {
   {
     const std::uint64_t first = first_row + block * rows_per_item;
     const std::uint64_t count = end_row - first < rows_per_item ? end_row - first : rows_per_item;
-    return sweep_row_block<E>(config, values, first, count);
+    return sweep_row_block<E, FC_SWEEP_BLOCK>(config, values, first, count);
   }
 };
 

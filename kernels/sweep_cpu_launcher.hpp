@@ -8,6 +8,7 @@
 #define FC_EXEC_POLICY thrust::omp::par
 // A thread folds 4,096 points or more per accumulator: merges are then under 1 % of the work.
 #define FC_SWEEP_POINTS_PER_ITEM 4096
+#define FC_SWEEP_BLOCK 128
 #include "kernels/sweep.inl"
 
 namespace fleetcap::cpu_backend {

@@ -7,6 +7,7 @@
 #define FC_SWEEP_POINTS_PER_ITEM 1
 #include "kernels/device_buffer.cuh"
 #include "kernels/evaluators/registry.cuh"
+#define FC_SWEEP_BLOCK 1
 #include "kernels/sweep.inl"
 
 namespace fleetcap::cuda_backend {

@@ -2,6 +2,7 @@
 // Sweep evaluator "training": the simple training grid (Level 1 of `fleetcap train`).
 
 #include <array>
+#include <cmath>
 
 #include "kernels/fc_hd.cuh"
 #include "kernels/sweep_evaluator.hpp"
@@ -26,8 +27,9 @@ struct training_evaluator {
   // parameter, fully sharded over the chips) within HBM; energy at TDP.
   FC_HD static void evaluate(const sweep_config& c, const double* x, double* m)
   {
-    int index = static_cast<int>(x[4]);
-    index = index < 0 ? 0 : (index >= c.part_count ? c.part_count - 1 : index);  // the host checks; stay in bounds
+    // The host checks the part index; clamped all the same to stay in bounds (fmin/fmax, not
+    // branches, so the CPU block loop can vectorise this function).
+    const int index = static_cast<int>(fmin(fmax(x[4], 0.0), static_cast<double>(c.part_count - 1)));
     const sweep_part& part = c.parts[index];
     const double flops = training_operations_6nd(x[0], x[1]);
     const double seconds = training_seconds(flops, x[2] * part.peak_flop_per_s, x[3]);
