@@ -1,4 +1,4 @@
-// CUDA backend of the sweep engine: one launcher per built-in evaluator.
+// CUDA backend of the sweep engine: one launcher for the built-in evaluators.
 #include <thrust/system/cuda/execution_policy.h>
 
 #define FC_BACKEND_NS cuda_backend
@@ -30,10 +30,13 @@ sweep_accumulator sweep_rows_of(const sweep_config& config, const double* values
 
 sweep_rows_fn sweep_rows_for(int evaluator)
 {
-#define FC_LAUNCHER(E) &sweep_rows_of<E>,
-  static constexpr sweep_rows_fn table[] = {FLEETCAP_SWEEP_EVALUATORS(FC_LAUNCHER)};
-#undef FC_LAUNCHER
-  return evaluator >= 0 && evaluator < static_cast<int>(sizeof table / sizeof table[0]) ? table[evaluator] : nullptr;
+  // One launcher for every built-in evaluator (see any_builtin_evaluator).
+  constexpr int builtin = 0
+#define FC_COUNT(E) +1
+      FLEETCAP_SWEEP_EVALUATORS(FC_COUNT)
+#undef FC_COUNT
+      ;
+  return evaluator >= 0 && evaluator < builtin ? &sweep_rows_of<any_builtin_evaluator> : nullptr;
 }
 
 }  // namespace fleetcap::cuda_backend
