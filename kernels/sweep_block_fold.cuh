@@ -191,12 +191,38 @@ template <class E, int B, int... S>
 FC_HOT_INLINE void sweep_evaluate_block_at(int slot, const sweep_config& c, const double* x, const double* inner, int nb, double* mb,
                                     std::integer_sequence<int, S...>)
 {
-  // One branch taken: the instantiation for this slot.
-  (void)((slot == S ? (sweep_evaluate_block<E, B, S>(c, x, inner, nb, mb, std::make_integer_sequence<int, sweep_max_inputs>{},
-                                                     std::make_integer_sequence<int, static_cast<int>(E::metrics.size())>{}),
-                        true)
-                     : false) ||
-         ...);
+  // One branch taken: the instantiation for this slot; the engine's own slots (the sample and
+  // placeholder axes, rows of one point or Monte Carlo runs without draws) take the generic loop.
+  const bool done = ((slot == S ? (sweep_evaluate_block<E, B, S>(c, x, inner, nb, mb,
+                                                                 std::make_integer_sequence<int, sweep_max_inputs>{},
+                                                                 std::make_integer_sequence<int, static_cast<int>(E::metrics.size())>{}),
+                                   true)
+                                : false) ||
+                     ...);
+  if (!done) {
+    constexpr int metrics = static_cast<int>(E::metrics.size());
+    double xl[sweep_max_inputs];
+    double m[sweep_max_metrics];
+    for (int i = 0; i < sweep_max_inputs; ++i) {
+      xl[i] = x[i];
+    }
+    for (int j = 0; j < nb; ++j) {
+      xl[slot] = inner[j];
+      E::evaluate(c, xl, m);
+      for (int k = 0; k < metrics; ++k) {
+        mb[k * B + j] = m[k];
+      }
+    }
+  }
+}
+
+// The input slots an evaluator's innermost axis can be: its declared inputs, or for one whose
+// inputs are made per scenario (capacity: one per listed part, at most 12) the first 12. Each is
+// compiled separately, so this bounds the build time.
+template <class E>
+constexpr int sweep_vector_slots()
+{
+  return E::inputs.size() > 0 ? static_cast<int>(E::inputs.size()) : 12;
 }
 
 // The CPU path of sweep_row_block (Block > 1): rows in blocks of B points, each evaluated into
@@ -229,7 +255,7 @@ FC_CPU_CLONES FC_FLATTEN sweep_accumulator sweep_rows_in_blocks(const sweep_conf
           }
         }
       } else {
-        sweep_evaluate_block_at<E, B>(slot, c, x, inner_values + j0, nb, mb, std::make_integer_sequence<int, sweep_max_inputs>{});
+        sweep_evaluate_block_at<E, B>(slot, c, x, inner_values + j0, nb, mb, std::make_integer_sequence<int, sweep_vector_slots<E>()>{});
       }
       sweep_fold_block<B>(c, mb, metrics, nb, row * n + j0, a);
     }
