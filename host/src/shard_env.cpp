@@ -10,10 +10,10 @@
 
 #include "fleetcap/shard_env.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
+#include "detail/sweep_detail.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/sweep.hpp"
 
@@ -24,13 +24,8 @@ namespace {
 // A whole number of at most 18 digits (below 2^63), or an input error naming the variable.
 std::uint64_t whole(const std::string& name, const std::string& value)
 {
-  std::string shown;
-  for (char c : value.substr(0, 40)) {
-    shown += (c >= 32 && c < 127) ? c : '?';
-  }
-  const bool ok = !value.empty() && value.size() <= 18 &&
-                  std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
-  FC_EXPECTS(ok, "--shard auto: " + name + "=\"" + shown + "\" is not a whole number");
+  FC_EXPECTS(detail::is_shard_number(value),
+             "--shard auto: " + name + "=\"" + detail::printable_echo(value) + "\" is not a whole number");
   return std::stoull(value);
 }
 

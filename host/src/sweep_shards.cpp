@@ -33,17 +33,10 @@ std::string fnv1a(const std::string& text)
 
 std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text)
 {
-  // Digits only, each part below 2^63 (sscanf would wrap 2^64 to 2^64 - 1 and accept signs
-  // and spaces); the echo is cut and printable so the error stays one line.
-  std::string shown;
-  for (char c : text.substr(0, 40)) {
-    shown += (c >= 32 && c < 127) ? c : '?';
-  }
+  const std::string shown = detail::printable_echo(text);
   const auto slash = text.find('/');
-  const auto digits = [](const std::string& t) {
-    return !t.empty() && t.size() <= 18 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  const bool ok = slash != std::string::npos && digits(text.substr(0, slash)) && digits(text.substr(slash + 1));
+  const bool ok = slash != std::string::npos && detail::is_shard_number(text.substr(0, slash)) &&
+                  detail::is_shard_number(text.substr(slash + 1));
   const std::uint64_t k = ok ? std::stoull(text.substr(0, slash)) : 0;
   const std::uint64_t n = ok ? std::stoull(text.substr(slash + 1)) : 0;
   FC_EXPECTS(ok && n >= 1 && k < n, "--shard: expected K/N with 0 <= K < N (at most 18 digits each), got \"" + shown + "\"");

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers the sweep's files share (host/src/sweep*.cpp): not part of the public API.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -15,6 +16,23 @@ inline std::uint64_t shard_bound(std::uint64_t total_rows, std::uint64_t k, std:
 {
   const std::uint64_t q = total_rows / shards, r = total_rows % shards;
   return q * k + r * k / shards;
+}
+
+// A shard index or count as typed: digits only, at most 18 (below 2^63). std::stoull would
+// accept signs and spaces and wrap 2^64 to 2^64 - 1.
+inline bool is_shard_number(const std::string& t)
+{
+  return !t.empty() && t.size() <= 18 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// An echo for a one-line error: the first 40 characters, unprintable ones as '?'.
+inline std::string printable_echo(const std::string& text)
+{
+  std::string shown;
+  for (char c : text.substr(0, 40)) {
+    shown += (c >= 32 && c < 127) ? c : '?';
+  }
+  return shown;
 }
 
 }  // namespace fleetcap::detail
