@@ -3,6 +3,8 @@
 // layer work, tensor/pipeline/data-parallel communication, the pipeline bubble and the
 // optimizer update. Host-device, no I/O, no exceptions.
 
+#include <cmath>
+
 #include "kernels/fc_hd.cuh"
 #include "kernels/training_memory.cuh"
 #include "kernels/training_types.hpp"
@@ -100,24 +102,30 @@ FC_HD inline double tp_allreduces_per_layer(const parallel_layout& l)
 FC_HD inline double dp_exposed_seconds(const transformer_shape& m, const parallel_layout& l, const system_figures& s,
                                        double microbatches, double busy_seconds)
 {
-  const double group = l.dp * context_parallel(l);  // context-parallel ranks reduce gradients too
-  if (group <= 1.0) {
+  // Two groups reduce: the dense weights over dp x cp (context-parallel ranks reduce gradients
+  // too) and the routed experts over the expert-data-parallel group (dp x cp / ep), one after
+  // the other over the same link.
+  const double dense_group = l.dp * context_parallel(l);
+  const double expert_group = expert_data_parallel(l);
+  const double dense_psi = 2.0 * (non_expert_parameters_per_device(m, l) + embedding_parameters_per_device(m, l));
+  const double expert_psi = 2.0 * expert_parameters_per_device(m, l);
+  const double ring = (dense_group > 1.0 ? (dense_group - 1.0) / dense_group * dense_psi : 0.0) +
+                      (expert_group > 1.0 ? (expert_group - 1.0) / expert_group * expert_psi : 0.0);
+  if (ring <= 0.0) {
     return 0.0;
   }
-  const double psi = 2.0 * (layer_parameters_per_device(m, l) + embedding_parameters_per_device(m, l));
-  const double r = (group - 1.0) / group;
   const link_figures link = link_for(l.tp * context_parallel(l) * l.pp * l.dp, s);
   double volume = 0.0;
   double window = 0.0;
   const double backward = busy_seconds * (2.0 / 3.0);
   if (l.zero >= 3) {
-    volume = 3.0 * microbatches * r * psi;
+    volume = 3.0 * microbatches * ring;
     window = busy_seconds;
   } else if (l.zero == 2) {
-    volume = (microbatches + 1.0) * r * psi;
+    volume = (microbatches + 1.0) * ring;
     window = backward;
   } else {
-    volume = 2.0 * r * psi;
+    volume = 2.0 * ring;
     window = busy_seconds / microbatches;
   }
   const double seconds = volume / (link.bytes_per_s * link.efficiency);
@@ -130,8 +138,10 @@ FC_HD inline double dp_exposed_seconds(const transformer_shape& m, const paralle
 // 16-bit weight: 4 x 4 + 3 x 4 + 2 = 30 bytes.
 FC_HD inline double optimizer_seconds(const transformer_shape& m, const parallel_layout& l, const system_figures& s)
 {
-  const double shard = (layer_parameters_per_device(m, l) + embedding_parameters_per_device(m, l)) /
-                       (l.zero >= 1 ? l.dp * context_parallel(l) : 1.0);
+  const double dense = non_expert_parameters_per_device(m, l) + embedding_parameters_per_device(m, l);
+  const double experts = expert_parameters_per_device(m, l);
+  const double shard = l.zero >= 1 ? dense / (l.dp * context_parallel(l)) + experts / expert_data_parallel(l)
+                                   : dense + experts;
   return 30.0 * shard / (s.memory_bandwidth_bytes_per_s * s.elementwise);
 }
 
@@ -150,6 +160,34 @@ FC_HD inline double cp_seconds_per_layer(const transformer_shape& m, const paral
   return 3.0 * (cp - 1.0) * shard / (link.bytes_per_s * link.efficiency);
 }
 
+// Expert parallelism's all-to-all (Lepikhin et al. 2021, GShard sec. 2.2; Megatron-Core's
+// all-to-all token dispatcher): in every MoE layer each rank sends each of its tokens to the
+// top_k experts it is routed to (dispatch) and gets the results back (combine), in the forward
+// pass and again for the gradients in the backward pass: 4 all-to-alls per layer and
+// micro-batch, 6 with full recompute. A rank's tokens are b s / cp, split over tp (each tp
+// rank dispatches its share), of 2-byte h-wide activations; with balanced routing (ep - 1) /
+// ep of them go to other ranks. Ranks are ordered tp, cp, ep, dp, pp (Megatron-Core's default
+// order), so the ep group spans tp x cp x ep consecutive chips: the peers inside the scale-up
+// domain take NVLink, the rest the scale-out NICs, at the same time (the slower bounds).
+// Not modelled, so the term is an upper bound for runs that use them: node-limited routing
+// and per-node de-duplication (DeepSeek-V3 sends a token to at most 4 nodes, sec. 3.2.2), FP8
+// dispatch, overlap of the all-to-all with computation (DualPipe), and routing imbalance.
+FC_HD inline double ep_seconds_per_layer(const transformer_shape& m, const parallel_layout& l, const system_figures& s)
+{
+  const double ep = expert_parallel(l);
+  if (ep <= 1.0 || m.experts <= 1.0) {
+    return 0.0;
+  }
+  const double tokens = l.micro_batch * m.seq / context_parallel(l) / l.tp;
+  const double bytes = 2.0 * tokens * m.top_k * m.hidden;
+  const double per_domain = s.chips_per_node / (l.tp * context_parallel(l));
+  const double local = per_domain < 1.0 ? 1.0 : (per_domain < ep ? floor(per_domain) : ep);
+  const double inside = bytes * (local - 1.0) / ep / (s.scale_up_bytes_per_s * s.scale_up_collective);
+  const double outside = bytes * (ep - local) / ep / (s.scale_out_bytes_per_s * s.scale_out_collective);
+  const double passes = l.recompute == static_cast<int>(recompute_mode::full) ? 6.0 : 4.0;
+  return passes * (inside > outside ? inside : outside);
+}
+
 // The busy time of one device of a pipeline stage over the step: its matmuls (its layers, plus
 // the LM head on the last stage), memory-bound work, and tensor- and context-parallel traffic.
 struct stage_time {
@@ -157,7 +195,8 @@ struct stage_time {
   double elementwise;
   double tp;
   double cp;
-  FC_HD double busy() const { return compute + elementwise + tp + cp; }
+  double ep;
+  FC_HD double busy() const { return compute + elementwise + tp + cp + ep; }
 };
 
 FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_layout& l, const system_figures& s,
@@ -177,6 +216,14 @@ FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_la
   t.tp = tp_allreduces_per_layer(l) * layers * microbatches *
          ring_allreduce_seconds(2.0 * micro_tokens * m.hidden, l.tp, tp_link.bytes_per_s, tp_link.efficiency);
   t.cp = microbatches * layers * cp_seconds_per_layer(m, l, s);
+  t.ep = microbatches * layers * (moe_layers(m) / m.layers) * ep_seconds_per_layer(m, l, s);
+  if (l.ep_overlap != 0) {
+    // DeepSeek-V3's DualPipe (report sec. 3.2.1) pairs one micro-batch's forward with another's
+    // backward so that the all-to-all of one hides behind the computation of the other: only
+    // what exceeds the stage's computation stays exposed. Its smaller bubble is not modelled.
+    const double hidden_behind = t.compute + t.elementwise;
+    t.ep = t.ep > hidden_behind ? t.ep - hidden_behind : 0.0;
+  }
   return t;
 }
 
@@ -186,6 +233,7 @@ FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_la
 //   elementwise = m x its layers x elementwise bytes / (HBM bandwidth x elementwise fraction)
 //   tensor      = m x its layers x all-reduces of 2 s b h / cp bytes over the tp group's link
 //   context     = m x its layers x the K/V exchange (above)
+//   expert      = m x its MoE layers x the all-to-all dispatch and combine (above)
 //   bubble      = the busy time x (p - 1) / (m v) (Narayanan et al. 2021 sec. 2.2)
 //   pipeline    = 2 m v sends of 2 s b h / (t cp) bytes (Megatron's scatter-gather) per stage
 //   data        = the exposed part of the data-parallel / ZeRO traffic (above)
@@ -211,6 +259,7 @@ FC_HD inline step_estimate estimate_step(const transformer_shape& m, const paral
   e.elementwise_seconds = slowest.elementwise;
   e.tp_seconds = slowest.tp;
   e.cp_seconds = slowest.cp;
+  e.ep_seconds = slowest.ep;
   const double busy = slowest.busy();
   e.pp_bubble_seconds = l.pp > 1.0 ? busy * (l.pp - 1.0) / (microbatches * l.interleave) : 0.0;
   const link_figures pp_link = link_for(l.tp * cp * l.pp, s);

@@ -135,7 +135,8 @@ enum class layout_reason : int {
   zero_with_pp = 7,          // ZeRO 2/3 with pipeline parallelism (DeepSpeed does not support it)
   out_of_memory = 8,
   sequence_not_divisible = 9,  // 2 x cp does not divide the sequence
+  ep_not_divisible = 10,       // ep does not divide the routed experts or dp x cp (or the model is dense)
 };
-inline constexpr int layout_reason_count = 10;
+inline constexpr int layout_reason_count = 11;
 
 }  // namespace fleetcap

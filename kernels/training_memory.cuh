@@ -9,6 +9,17 @@
 namespace fleetcap {
 
 FC_HD inline double context_parallel(const parallel_layout& l) { return l.cp > 1.0 ? l.cp : 1.0; }
+FC_HD inline double expert_parallel(const parallel_layout& l) { return l.ep > 1.0 ? l.ep : 1.0; }
+
+// Expert parallelism (Megatron-Core's MoE; DeepSeek-V3 report sec. 3.2): the routed experts
+// of a layer are split over ep ranks taken from the dp x cp ranks, each expert's matrices split
+// over tp as the dense ones (Megatron-Core's default expert tensor-parallel size = tp). The
+// expert weights are then replicated over the expert-data-parallel group of dp x cp / ep
+// ranks, which is what reduces their gradients and shards their ZeRO state.
+FC_HD inline double expert_data_parallel(const parallel_layout& l)
+{
+  return l.dp * context_parallel(l) / expert_parallel(l);
+}
 
 // Layers per pipeline stage. Even by default; real runs move a layer or two off the first and
 // last stages to make room for the embedding and the LM head (Llama 3 405B: 126 layers over
@@ -31,14 +42,26 @@ FC_HD inline double stage_layers(const transformer_shape& m, const parallel_layo
   }
 }
 
-// Parameters on a device of a stage: its layers split over tp, plus the embedding on the first
-// stage and the LM head on the last (which Megatron keeps as a second copy even when tied),
-// each split over tp (vocabulary-parallel, Shoeybi et al. 2019 sec. 3). Context parallelism
-// splits the sequence, not the weights.
+// Parameters on a device of a stage: its layers split over tp (routed experts also over ep),
+// plus the embedding on the first stage and the LM head on the last (which Megatron keeps as a
+// second copy even when tied), each split over tp (vocabulary-parallel, Shoeybi et al. 2019
+// sec. 3). Context parallelism splits the sequence, not the weights.
+FC_HD inline double non_expert_parameters_per_device(const transformer_shape& m, const parallel_layout& l,
+                                                     pipeline_stage which = pipeline_stage::first)
+{
+  return stage_layers(m, l, which) * (non_expert_layer_parameters(m) / m.layers) / l.tp;
+}
+
+FC_HD inline double expert_parameters_per_device(const transformer_shape& m, const parallel_layout& l,
+                                                 pipeline_stage which = pipeline_stage::first)
+{
+  return stage_layers(m, l, which) * (routed_expert_parameters(m) / m.layers) / (l.tp * expert_parallel(l));
+}
+
 FC_HD inline double layer_parameters_per_device(const transformer_shape& m, const parallel_layout& l,
                                                 pipeline_stage which = pipeline_stage::first)
 {
-  return stage_layers(m, l, which) * layer_parameters(m) / l.tp;
+  return non_expert_parameters_per_device(m, l, which) + expert_parameters_per_device(m, l, which);
 }
 
 FC_HD inline double embedding_parameters_per_device(const transformer_shape& m, const parallel_layout& l,
@@ -67,23 +90,29 @@ FC_HD inline memory_breakdown state_bytes(double parameters, const parallel_layo
   return b;
 }
 
-// The state ZeRO shards over dp is sharded over dp x cp: context-parallel ranks hold the same
-// weights and join the data-parallel reduction (Megatron-LM's combined dp-cp group).
-FC_HD inline parallel_layout sharding_layout(const parallel_layout& l)
+// The state ZeRO shards over dp is sharded over dp x cp for the dense weights (context-parallel
+// ranks hold the same weights and join the data-parallel reduction: Megatron-LM's combined
+// dp-cp group) and over the expert-data-parallel group for the routed experts.
+FC_HD inline parallel_layout sharding_layout(const parallel_layout& l, double group)
 {
   parallel_layout s = l;
-  s.dp = l.dp * context_parallel(l);
+  s.dp = group;
   return s;
 }
 
-FC_HD inline memory_breakdown state_memory(const transformer_shape& m, const parallel_layout& layout,
+FC_HD inline memory_breakdown state_memory(const transformer_shape& m, const parallel_layout& l,
                                            pipeline_stage which = pipeline_stage::first)
 {
-  const parallel_layout l = sharding_layout(layout);
-  const double layers = layer_parameters_per_device(m, l, which);
+  const parallel_layout dense = sharding_layout(l, l.dp * context_parallel(l));
+  const parallel_layout experts = sharding_layout(l, expert_data_parallel(l));
   const double embedding = embedding_parameters_per_device(m, l, which);
-  memory_breakdown b = state_bytes(layers + embedding, l);
-  const memory_breakdown e = state_bytes(embedding, l);
+  const memory_breakdown d = state_bytes(non_expert_parameters_per_device(m, l, which) + embedding, dense);
+  const memory_breakdown x = state_bytes(expert_parameters_per_device(m, l, which), experts);
+  const memory_breakdown e = state_bytes(embedding, dense);
+  memory_breakdown b{};
+  b.weights = d.weights + x.weights;
+  b.gradients = d.gradients + x.gradients;
+  b.optimizer = d.optimizer + x.optimizer;
   b.embedding_state = e.weights + e.gradients + e.optimizer;
   return b;
 }
@@ -95,19 +124,46 @@ FC_HD inline memory_breakdown state_memory(const transformer_shape& m, const par
 //   no recompute, SP:     s b h (34/t + 5 a s / (h t))
 //   selective:            s b h (10 + 24/t)   or with SP  s b h 34/t
 //   full:                 2 s b h             or with SP  2 s b h / t
-// For a GQA or SwiGLU MLP the 34 changes slightly; the paper's constants are kept.
-// Context parallelism splits the sequence over cp ranks, and with it every term (the score
-// term too: each rank scores s/cp queries against all s keys).
+// Of the 34, the MLP holds 19 (sec. 4.1: its input 2, the GELU input 8 and the second matmul's
+// input 8, each 4h wide, and a dropout mask 1); 3 of them are not split by tp, 16 are. The
+// MLP term is written for any MLP here, so that it stays the paper's 19 for GPT (GELU, ffn
+// 4h) and follows the width and the number of MLPs a token passes through otherwise:
+//   unsplit 2 (input) + 1 (dropout mask), plus 2 per routed expert (its dispatched copy of
+//           the token, top_k per token in a MoE layer);
+//   split   4 ffn / h per MLP for GELU (the GELU input and output), 6 ffn / h for SwiGLU
+//           (gate, up and their product), times top_k + shared experts in a MoE layer.
+// Dense and MoE layers are averaged, like their weights. The attention terms keep the paper's
+// constants (for GQA its K/V terms are smaller; not modelled). Context parallelism splits the
+// sequence over cp ranks, and with it every term (the score term too: each rank scores s/cp
+// queries against all s keys).
+struct activation_terms {
+  double unsplit;  // per s b h, not split by tp (split by tp with sequence parallelism)
+  double split;    // per s b h, split by tp
+};
+
+FC_HD inline activation_terms mlp_activation_terms(const transformer_shape& m)
+{
+  const double per_width = m.mlp == static_cast<int>(mlp_kind::swiglu) ? 6.0 : 4.0;
+  const double dense_layers = dense_mlp_layers(m), sparse_layers = moe_layers(m);
+  const double dense_split = per_width * dense_mlp_width(m) / m.hidden;
+  const double sparse_split = per_width * m.ffn / m.hidden * (m.top_k + m.shared_experts);
+  return {(dense_layers * 3.0 + sparse_layers * (3.0 + 2.0 * m.top_k)) / m.layers,
+          (dense_layers * dense_split + sparse_layers * sparse_split) / m.layers};
+}
+
 FC_HD inline double activation_bytes_per_layer(const transformer_shape& m, const parallel_layout& l)
 {
   const double sbh = m.seq * l.micro_batch * m.hidden / context_parallel(l);
   const double t = l.tp;
   const double scores = 5.0 * m.heads * m.seq / (m.hidden * t);
   const bool sp = l.sequence_parallel != 0;
+  const activation_terms mlp = mlp_activation_terms(m);
+  const double unsplit = 7.0 + mlp.unsplit;  // 10 for GPT
+  const double split = 8.0 + mlp.split;      // 24 for GPT
   switch (l.recompute) {
     case static_cast<int>(recompute_mode::full): return sp ? 2.0 * sbh / t : 2.0 * sbh;
-    case static_cast<int>(recompute_mode::selective): return sp ? sbh * 34.0 / t : sbh * (10.0 + 24.0 / t);
-    default: return sp ? sbh * (34.0 / t + scores) : sbh * (10.0 + 24.0 / t + scores);
+    case static_cast<int>(recompute_mode::selective): return sp ? sbh * (unsplit + split) / t : sbh * (unsplit + split / t);
+    default: return sp ? sbh * ((unsplit + split) / t + scores) : sbh * (unsplit + split / t + scores);
   }
 }
 

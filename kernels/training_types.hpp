@@ -19,6 +19,12 @@ struct transformer_shape {
   double experts;   // routed experts per MoE layer (1 = dense)
   double top_k;     // routed experts per token
   int tied_embeddings;
+  // Mixture-of-experts details (all 0 for a dense model or a plain MoE): always-active shared
+  // experts of the routed experts' width (DeepSeek-V3: 1), and the first dense_layers layers
+  // kept dense with an MLP of width dense_ffn (DeepSeek-V3: 3 layers of 18,432; 0 = ffn).
+  double shared_experts;
+  double dense_layers;
+  double dense_ffn;
 };
 
 struct parallel_layout {
@@ -34,6 +40,8 @@ struct parallel_layout {
   double cp;                  // context-parallel size (sequence split over cp ranks); 0 or 1 = none
   double first_stage_layers;  // layers on the first pipeline stage; 0 = even split
   double last_stage_layers;   // layers on the last pipeline stage; 0 = even split
+  double ep;                  // expert-parallel size (routed experts split over ep ranks of dp x cp); 0 or 1 = none
+  int ep_overlap;             // 1: the all-to-all runs behind another micro-batch's computation (DualPipe)
 };
 
 // What the step-time model needs of the hardware, per chip.
@@ -67,6 +75,7 @@ struct step_estimate {
   double elementwise_seconds;  // memory-bound layer work (layer norms, dropout, softmax, GELU, residuals)
   double tp_seconds;
   double cp_seconds;           // context-parallel K/V exchange
+  double ep_seconds;           // expert-parallel all-to-all (token dispatch and combine)
   double pp_bubble_seconds;
   double pp_p2p_seconds;
   double dp_seconds;           // exposed (not overlapped) part of the data-parallel / ZeRO traffic

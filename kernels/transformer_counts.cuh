@@ -15,22 +15,47 @@ FC_HD inline double attention_parameters_per_layer(const transformer_shape& m)
   return 2.0 * m.hidden * m.hidden + 2.0 * m.hidden * m.kv_heads * head_dim(m);
 }
 
-// One expert's MLP: GELU has two h x ffn matrices, SwiGLU three (Shazeer 2020).
-FC_HD inline double mlp_parameters_per_expert(const transformer_shape& m)
+// An MLP of inner width `width`: GELU has two h x width matrices, SwiGLU three (Shazeer 2020).
+FC_HD inline double mlp_parameters(const transformer_shape& m, double width)
 {
-  return (m.mlp == static_cast<int>(mlp_kind::swiglu) ? 3.0 : 2.0) * m.hidden * m.ffn;
+  return (m.mlp == static_cast<int>(mlp_kind::swiglu) ? 3.0 : 2.0) * m.hidden * width;
 }
+
+// One expert's MLP (a dense model is one expert of width ffn).
+FC_HD inline double mlp_parameters_per_expert(const transformer_shape& m) { return mlp_parameters(m, m.ffn); }
+
+// Mixture of experts (Fedus et al. 2021; DeepSeek-V3 report sec. 2.1.2): a MoE layer has
+// `experts` routed experts of width ffn, a token visits top_k of them and every shared expert;
+// the first dense_layers layers keep one dense MLP of width dense_ffn (DeepSeek-V3's
+// first_k_dense_replace = 3). A dense model (experts = 1) has no MoE layers.
+FC_HD inline double moe_layers(const transformer_shape& m) { return m.experts > 1.0 ? m.layers - m.dense_layers : 0.0; }
+FC_HD inline double dense_mlp_layers(const transformer_shape& m) { return m.layers - moe_layers(m); }
+FC_HD inline double dense_mlp_width(const transformer_shape& m) { return m.dense_ffn > 0.0 ? m.dense_ffn : m.ffn; }
 
 FC_HD inline double router_parameters_per_layer(const transformer_shape& m)
 {
   return m.experts > 1.0 ? m.hidden * m.experts : 0.0;
 }
 
-// One layer: attention + experts x MLP + router + two layer norms (scale and bias each).
+// The routed experts' weights of the whole model: what expert parallelism splits over ep ranks.
+FC_HD inline double routed_expert_parameters(const transformer_shape& m)
+{
+  return moe_layers(m) * m.experts * mlp_parameters_per_expert(m);
+}
+
+// Every other layer weight: attention, two layer norms (scale and bias each), the dense MLPs,
+// and in MoE layers the shared experts and the router. Tensor parallelism splits these.
+FC_HD inline double non_expert_layer_parameters(const transformer_shape& m)
+{
+  return m.layers * (attention_parameters_per_layer(m) + 4.0 * m.hidden) +
+         dense_mlp_layers(m) * mlp_parameters(m, dense_mlp_width(m)) +
+         moe_layers(m) * (m.shared_experts * mlp_parameters_per_expert(m) + router_parameters_per_layer(m));
+}
+
+// One layer on average (dense and MoE layers differ; pipeline stages are costed with the mean).
 FC_HD inline double layer_parameters(const transformer_shape& m)
 {
-  return attention_parameters_per_layer(m) + m.experts * mlp_parameters_per_expert(m) +
-         router_parameters_per_layer(m) + 4.0 * m.hidden;
+  return (non_expert_layer_parameters(m) + routed_expert_parameters(m)) / m.layers;
 }
 
 // The input embedding and, unless tied, the output projection (the LM head).
@@ -44,13 +69,13 @@ FC_HD inline double total_parameters(const transformer_shape& m)
   return m.layers * layer_parameters(m) + embedding_parameters(m);
 }
 
-// Parameters a token passes through in matrix multiplies (top_k of the experts), including
-// the output projection to the vocabulary: the N of 6N in PaLM's MFU.
+// Parameters a token passes through in matrix multiplies (top_k routed experts and the shared
+// ones in MoE layers), including the output projection to the vocabulary: the N of 6N in
+// PaLM's MFU.
 FC_HD inline double active_matmul_parameters(const transformer_shape& m)
 {
-  const double k = m.experts > 1.0 ? m.top_k : 1.0;
-  return m.layers * (attention_parameters_per_layer(m) + k * mlp_parameters_per_expert(m) +
-                     router_parameters_per_layer(m)) +
+  return m.layers * attention_parameters_per_layer(m) + dense_mlp_layers(m) * mlp_parameters(m, dense_mlp_width(m)) +
+         moe_layers(m) * ((m.top_k + m.shared_experts) * mlp_parameters_per_expert(m) + router_parameters_per_layer(m)) +
          m.vocab * m.hidden;
 }
 

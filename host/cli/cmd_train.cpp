@@ -32,13 +32,14 @@ struct train_options {
   std::string model;
   double layers = NAN, hidden = NAN, heads = NAN, kv_heads = NAN, ffn = NAN, seq = NAN, vocab = NAN;
   std::string mlp;  // required with a shape from flags: no silent default
-  double experts = 1, top_k = 1;
+  double experts = 1, top_k = 1, shared_experts = 0, dense_layers = 0, dense_ffn = NAN;
   bool tied = false;
   // Layout
-  double tp = 1, pp = 1, dp = NAN, micro_batch = 1, global_batch = NAN, interleave = 1, cp = 1;
+  double tp = 1, pp = 1, dp = NAN, micro_batch = 1, global_batch = NAN, interleave = 1, cp = 1, ep = 1;
   double first_stage_layers = NAN, last_stage_layers = NAN;
   std::string recompute = "none";
   bool sequence_parallel = false;
+  bool ep_overlap = false;
   int zero = 0;
   std::string system;
   bool search = false;
@@ -81,7 +82,8 @@ const char* reason_text(int r)
       "sequence parallelism needs tp > 1",
       "ZeRO 2/3 does not combine with pipeline parallelism (DeepSpeed)",
       "does not fit memory",
-      "2 x cp does not divide the sequence"};
+      "2 x cp does not divide the sequence",
+      "ep does not divide the routed experts or dp x cp"};
   return r >= 0 && r < layout_reason_count ? text[r] : "unknown";
 }
 
@@ -152,6 +154,13 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
   for (double c = 2; c <= 16 && 2 * c <= shape.seq && shape.seq >= 8192; c *= 2) {
     cps.push_back(c);
   }
+  // Expert parallelism for a MoE model: powers of two that divide the routed experts.
+  std::vector<double> eps = {1};
+  for (double e = 2; shape.experts > 1 && e <= std::min(shape.experts, o.chips); e *= 2) {
+    if (std::fmod(shape.experts, e) == 0.0) {
+      eps.push_back(e);
+    }
+  }
   const auto plan_for = [&](double round_down) {
     nlohmann::json j = {{"id", "train-search"},
                         {"evaluator", "layout"},
@@ -168,6 +177,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
     axes.push_back({{"name", "zero"}, {"values", {0, 1, 2, 3}}});
     axes.push_back({{"name", "micro_batch"}, {"values", micro}});
     axes.push_back({{"name", "cp"}, {"values", cps}});
+    axes.push_back({{"name", "ep"}, {"values", eps}});
     j["part"] = part.id;
     j["precision"] = format_name(precision);
     j["model"] = "__inline__";
@@ -206,6 +216,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
       nlohmann::json layout = {{"tp", k["tp"]},
                                {"pp", k["pp"]},
                                {"cp", cp},
+                               {"ep", k["ep"]},
                                {"dp", o.chips / (k["tp"].get<double>() * k["pp"].get<double>() * cp)},
                                {"micro_batch", k["micro_batch"]},
                                {"global_batch", c.batch},
@@ -241,14 +252,14 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
         << " layout rounds it down to a multiple of micro-batch x dp (as Calculon does); the batch column is "
            "the batch it trains with, and layouts are ranked by samples/s.\n";
   }
-  text_table t({"tp", "cp", "pp", "dp", "micro", "batch", "interleave", "recompute", "SP", "ZeRO", "step s", "samples/s", "MFU",
+  text_table t({"tp", "cp", "ep", "pp", "dp", "micro", "batch", "interleave", "recompute", "SP", "ZeRO", "step s", "samples/s", "MFU",
                 "GB/device", "days"},
-               std::vector<bool>(15, true));
+               std::vector<bool>(16, true));
   for (const auto& c : found.best) {
     const auto k = sweep_point_coordinates(plan, c.index);
     const double tp = k["tp"], pp = k["pp"], cp = k["cp"];
     const auto d = days(c);
-    t.add_row({format_number(tp, 0), format_number(cp, 0), format_number(pp, 0), format_number(o.chips / (tp * pp * cp), 0),
+    t.add_row({format_number(tp, 0), format_number(cp, 0), format_number(k["ep"].get<double>(), 0), format_number(pp, 0), format_number(o.chips / (tp * pp * cp), 0),
                format_number(k["micro_batch"].get<double>(), 0), format_number(c.batch, 0),
                format_number(k["interleave"].get<double>(), 0),
                recompute_name(static_cast<int>(k["recompute"].get<double>())),
@@ -277,8 +288,8 @@ void run_train_config(context& ctx, const train_options& o)
   const train_options defaults;
   const bool clash = given(o.chips) || !o.model.empty() || given(o.layers) || given(o.hidden) || !o.mlp.empty() ||
                      o.tp != defaults.tp || o.pp != defaults.pp || given(o.dp) || given(o.global_batch) ||
-                     o.micro_batch != defaults.micro_batch || o.interleave != defaults.interleave || o.cp != defaults.cp ||
-                     o.recompute != defaults.recompute || o.sequence_parallel || o.zero != 0 || !o.system.empty() ||
+                     o.micro_batch != defaults.micro_batch || o.interleave != defaults.interleave || o.cp != defaults.cp || o.ep != defaults.ep ||
+                     o.recompute != defaults.recompute || o.sequence_parallel || o.ep_overlap || o.zero != 0 || !o.system.empty() ||
                      !o.part.empty() || o.precision != defaults.precision || given(o.first_stage_layers) ||
                      given(o.last_stage_layers) || given(o.params) || given(o.mfu);
   FC_EXPECTS(!clash, "train --config: the run file gives the model, layout, system and precision; only --tokens, "
@@ -298,6 +309,9 @@ void run_train_config(context& ctx, const train_options& o)
     t.experts = c.shape->experts;
     t.top_k = c.shape->top_k;
     t.tied = c.shape->tied_embeddings != 0;
+    t.shared_experts = c.shape->shared_experts;
+    t.dense_layers = c.shape->dense_layers;
+    t.dense_ffn = c.shape->dense_ffn > 0 ? c.shape->dense_ffn : NAN;
   } else {
     t.model = c.model;
   }
@@ -306,6 +320,8 @@ void run_train_config(context& ctx, const train_options& o)
   t.pp = l.pp;
   t.dp = l.dp;
   t.cp = l.cp;
+  t.ep = l.ep;
+  t.ep_overlap = l.ep_overlap != 0;
   t.micro_batch = l.micro_batch;
   t.global_batch = l.global_batch;
   t.interleave = l.interleave;
@@ -344,9 +360,15 @@ void run_train(context& ctx, const train_options& o)
                                 {"--seq", o.seq}, {"--vocab", o.vocab}, {"--experts", o.experts}, {"--top-k", o.top_k},
                                 {"--tp", o.tp}, {"--pp", o.pp}, {"--dp", o.dp}, {"--micro-batch", o.micro_batch},
                                 {"--global-batch", o.global_batch}, {"--interleave", o.interleave}, {"--cp", o.cp},
+                                {"--ep", o.ep}, {"--dense-ffn", o.dense_ffn},
                                 {"--first-stage-layers", o.first_stage_layers},
                                 {"--last-stage-layers", o.last_stage_layers}}) {
     require_whole(flag, x);
+  }
+  for (const auto& [flag, x] : {std::pair<const char*, double>{"--shared-experts", o.shared_experts},
+                                {"--dense-layers", o.dense_layers}}) {
+    FC_EXPECTS(std::isfinite(x) && x >= 0 && std::floor(x) == x && x <= 1e6,
+               std::string(flag) + ": expected a whole number from 0 to 1000000");
   }
   FC_EXPECTS(!given(o.mfu) || (o.mfu > 0 && o.mfu <= 1), "--mfu: expected a fraction in (0, 1]");
   FC_EXPECTS(o.zero >= 0 && o.zero <= 3, "--zero: expected 0, 1, 2 or 3");
@@ -381,9 +403,10 @@ void run_train(context& ctx, const train_options& o)
       FC_EXPECTS(!given(x), std::string("train: --model takes its shape from data/workloads/; ") + flag +
                                 " cannot be combined with it (give the whole shape by flags instead)");
     }
-    FC_EXPECTS(o.mlp.empty() && o.experts == 1 && o.top_k == 1 && !o.tied,
-               "train: --model takes its shape from data/workloads/; --mlp, --experts, --top-k and "
-               "--tied-embeddings cannot be combined with it");
+    FC_EXPECTS(o.mlp.empty() && o.experts == 1 && o.top_k == 1 && !o.tied && o.shared_experts == 0 &&
+                   o.dense_layers == 0 && !given(o.dense_ffn),
+               "train: --model takes its shape from data/workloads/; --mlp, --experts, --top-k, --shared-experts, "
+               "--dense-layers, --dense-ffn and --tied-embeddings cannot be combined with it");
     const auto workloads = load_workloads(ctx.catalog());
     const auto& w = find_workload(workloads, o.model);
     shape = w.shape;
@@ -400,7 +423,8 @@ void run_train(context& ctx, const train_options& o)
                                "matrices, SwiGLU three: the parameter count depends on it)");
     FC_EXPECTS(o.mlp == "swiglu" || o.mlp == "gelu", "--mlp: expected swiglu or gelu, got \"" + o.mlp + "\"");
     shape = transformer_shape{o.layers, o.hidden, o.heads, given(o.kv_heads) ? o.kv_heads : o.heads, o.ffn, o.seq, o.vocab,
-                              o.mlp == "swiglu" ? 1 : 0, o.experts, o.top_k, o.tied ? 1 : 0};
+                              o.mlp == "swiglu" ? 1 : 0, o.experts, o.top_k, o.tied ? 1 : 0,
+                              o.shared_experts, o.dense_layers, given(o.dense_ffn) ? o.dense_ffn : 0.0};
     check_shape(*shape, "train");
     shape_from = "flags";
   }
@@ -442,6 +466,8 @@ void run_train(context& ctx, const train_options& o)
     layout.tp = o.tp;
     layout.pp = o.pp;
     layout.cp = o.cp;
+    layout.ep = o.ep;
+    layout.ep_overlap = o.ep_overlap ? 1 : 0;
     layout.dp = given(o.dp) ? o.dp : o.chips / (o.tp * o.cp * o.pp);
     layout.first_stage_layers = given(o.first_stage_layers) ? o.first_stage_layers : 0.0;
     layout.last_stage_layers = given(o.last_stage_layers) ? o.last_stage_layers : 0.0;
@@ -513,6 +539,13 @@ void run_train(context& ctx, const train_options& o)
                       {"kv_heads", shape->kv_heads}, {"ffn", shape->ffn}, {"seq", shape->seq}, {"vocab", shape->vocab},
                       {"mlp", shape->mlp == static_cast<int>(mlp_kind::swiglu) ? "swiglu" : "gelu"},
                       {"experts", shape->experts}, {"top_k", shape->top_k}, {"tied_embeddings", shape->tied_embeddings != 0}};
+        if (shape->experts > 1) {
+          j["model"]["shared_experts"] = shape->shared_experts;
+          j["model"]["dense_layers"] = shape->dense_layers;
+          if (shape->dense_ffn > 0) {
+            j["model"]["dense_ffn"] = shape->dense_ffn;
+          }
+        }
       }
       j["parameters"] = total_parameters(*shape);
       j["active_matmul_parameters"] = active_matmul_parameters(*shape);
@@ -528,7 +561,9 @@ void run_train(context& ctx, const train_options& o)
                      {"recompute", recompute_name(layout.recompute)},
                      {"sequence_parallel", layout.sequence_parallel != 0},
                      {"zero", layout.zero},
-                     {"cp", layout.cp}};
+                     {"cp", layout.cp},
+                     {"ep", layout.ep},
+                     {"ep_overlap", layout.ep_overlap != 0}};
       if (layout.first_stage_layers > 0) {
         j["layout"]["first_stage_layers"] = layout.first_stage_layers;
         j["layout"]["last_stage_layers"] = layout.last_stage_layers;
@@ -539,6 +574,7 @@ void run_train(context& ctx, const train_options& o)
                                      {"elementwise", step->elementwise_seconds},
                                      {"tensor_parallel", step->tp_seconds},
                                      {"context_parallel", step->cp_seconds},
+                                     {"expert_parallel", step->ep_seconds},
                                      {"pipeline_bubble", step->pp_bubble_seconds},
                                      {"pipeline_p2p", step->pp_p2p_seconds},
                                      {"data_parallel_exposed", step->dp_seconds},
@@ -572,6 +608,7 @@ void run_train(context& ctx, const train_options& o)
     t.add_row({"step time", format_number(step->step_seconds, 2) + " s = matmuls " + format_number(step->compute_seconds, 2) +
                                 " + elementwise " + format_number(step->elementwise_seconds, 2) + " + TP " +
                                 format_number(step->tp_seconds, 2) + (step->cp_seconds > 0 ? " + CP " + format_number(step->cp_seconds, 2) : "") +
+                                (step->ep_seconds > 0 ? " + EP all-to-all " + format_number(step->ep_seconds, 2) : "") +
                                 " + bubble " + format_number(step->pp_bubble_seconds, 2) +
                                 " + PP p2p " + format_number(step->pp_p2p_seconds, 3) + " + DP exposed " +
                                 format_number(step->dp_seconds, 2) + " + optimizer " +
@@ -623,6 +660,9 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--mlp", o->mlp, "gelu or swiglu (required with a shape from flags)");
   cmd->add_option("--experts", o->experts, "Routed experts per MoE layer (1 = dense)");
   cmd->add_option("--top-k", o->top_k, "Experts per token");
+  cmd->add_option("--shared-experts", o->shared_experts, "Always-active shared experts per MoE layer (DeepSeek-V3: 1)");
+  cmd->add_option("--dense-layers", o->dense_layers, "The first layers that stay dense in a MoE model (DeepSeek-V3: 3)");
+  cmd->add_option("--dense-ffn", o->dense_ffn, "MLP inner size of those dense layers (default --ffn)");
   cmd->add_flag("--tied-embeddings", o->tied, "Input and output embeddings shared");
   cmd->add_option("--tp", o->tp, "Tensor-parallel size");
   cmd->add_option("--pp", o->pp, "Pipeline-parallel size");
@@ -631,6 +671,9 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--global-batch", o->global_batch, "Global batch (sequences); enables the step-time model");
   cmd->add_option("--interleave", o->interleave, "Virtual pipeline stages per device");
   cmd->add_option("--cp", o->cp, "Context-parallel size (the sequence split over cp ranks)");
+  cmd->add_option("--ep", o->ep, "Expert-parallel size (routed experts split over ep of the dp x cp ranks)");
+  cmd->add_flag("--ep-overlap", o->ep_overlap,
+                "The all-to-all hides behind another micro-batch's computation (DeepSeek-V3's DualPipe)");
   cmd->add_option("--first-stage-layers", o->first_stage_layers, "Layers on the first pipeline stage (uneven split)");
   cmd->add_option("--last-stage-layers", o->last_stage_layers, "Layers on the last pipeline stage (uneven split)");
   cmd->add_option("--recompute", o->recompute, "none, selective or full");

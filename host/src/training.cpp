@@ -44,11 +44,26 @@ double whole(const detail::json_object_reader& r, const char* key, const nlohman
   return x;
 }
 
+// A count that may be 0 (shared experts, dense layers): a whole number 0 .. 1e6 (1.0 as
+// `train --json` prints it is whole too).
+double count_or_zero(const detail::json_object_reader& r, const char* key, const nlohmann::json& obj)
+{
+  const auto& v = obj.at(key);
+  if (!v.is_number()) {
+    r.fail(key, "expected a whole number from 0 to 1000000, got " + v.dump());
+  }
+  const double x = v.get<double>();
+  if (!(x >= 0.0 && x <= 1e6 && std::floor(x) == x)) {
+    r.fail(key, "expected a whole number from 0 to 1000000, got " + v.dump());
+  }
+  return x;
+}
+
 transformer_shape parse_shape_json(const nlohmann::json& j, const std::string& file, const std::string& pointer)
 {
   const detail::json_object_reader r(j, file, pointer);
   r.allow_only({"layers", "hidden", "heads", "kv_heads", "ffn", "seq", "vocab", "mlp", "experts", "top_k",
-                "tied_embeddings"});
+                "tied_embeddings", "shared_experts", "dense_layers", "dense_ffn"});
   transformer_shape m{};
   m.layers = whole(r, "layers", j);
   m.hidden = whole(r, "hidden", j);
@@ -68,6 +83,10 @@ transformer_shape parse_shape_json(const nlohmann::json& j, const std::string& f
   m.experts = whole(r, "experts", j);
   m.top_k = whole(r, "top_k", j);
   m.tied_embeddings = r.required_bool("tied_embeddings") ? 1 : 0;
+  // Optional MoE details; shared_experts and dense_layers may be 0.
+  m.shared_experts = j.contains("shared_experts") ? count_or_zero(r, "shared_experts", j) : 0.0;
+  m.dense_layers = j.contains("dense_layers") ? count_or_zero(r, "dense_layers", j) : 0.0;
+  m.dense_ffn = j.contains("dense_ffn") ? whole(r, "dense_ffn", j) : 0.0;
   check_shape(m, file + ": " + pointer);
   return m;
 }
@@ -76,7 +95,7 @@ parallel_layout parse_layout_json(const nlohmann::json& j, const std::string& fi
 {
   const detail::json_object_reader r(j, file, pointer);
   r.allow_only({"tp", "pp", "dp", "micro_batch", "global_batch", "interleave", "recompute", "sequence_parallel", "zero",
-                "cp", "first_stage_layers", "last_stage_layers"});
+                "cp", "first_stage_layers", "last_stage_layers", "ep", "ep_overlap"});
   parallel_layout l{};
   l.tp = whole(r, "tp", j);
   l.pp = whole(r, "pp", j);
@@ -103,6 +122,8 @@ parallel_layout parse_layout_json(const nlohmann::json& j, const std::string& fi
   l.cp = j.contains("cp") ? whole(r, "cp", j) : 1.0;
   l.first_stage_layers = j.contains("first_stage_layers") ? whole(r, "first_stage_layers", j) : 0.0;
   l.last_stage_layers = j.contains("last_stage_layers") ? whole(r, "last_stage_layers", j) : 0.0;
+  l.ep = j.contains("ep") ? whole(r, "ep", j) : 1.0;
+  l.ep_overlap = j.contains("ep_overlap") && r.required_bool("ep_overlap") ? 1 : 0;
   return l;
 }
 
@@ -117,6 +138,11 @@ void check_shape(const transformer_shape& m, const std::string& where)
   FC_EXPECTS(m.kv_heads <= m.heads && std::fmod(m.heads, m.kv_heads) == 0.0,
              where + ": heads " + n0(m.heads) + " is not a multiple of kv_heads " + n0(m.kv_heads));
   FC_EXPECTS(m.top_k <= m.experts, where + ": top_k " + n0(m.top_k) + " exceeds experts " + n0(m.experts));
+  const bool moe = m.experts > 1.0;
+  FC_EXPECTS(moe || (m.shared_experts == 0.0 && m.dense_layers == 0.0 && m.dense_ffn == 0.0),
+             where + ": shared_experts, dense_layers and dense_ffn describe a mixture of experts; they need experts > 1");
+  FC_EXPECTS(m.dense_layers < m.layers, where + ": dense_layers " + n0(m.dense_layers) + " leaves no MoE layer of the " +
+                                            n0(m.layers) + " layers");
 }
 
 void check_layout(const transformer_shape& m, const parallel_layout& l, double chips, const std::string& where)
@@ -130,6 +156,15 @@ void check_layout(const transformer_shape& m, const parallel_layout& l, double c
                  " x " + n0(l.dp) + " = " + n0(l.tp * cp * l.pp * l.dp) + ", not the chip count " + n0(chips));
   FC_EXPECTS(std::fmod(m.heads, l.tp) == 0.0,
              where + ": heads " + n0(m.heads) + " are not divisible by tp " + n0(l.tp));
+  // Expert parallelism splits the routed experts over ep of the dp x cp ranks (Megatron-Core).
+  const double ep = l.ep > 1.0 ? l.ep : 1.0;
+  FC_EXPECTS(ep == 1.0 || m.experts > 1.0, where + ": ep " + n0(ep) + " needs a mixture-of-experts model (experts > 1)");
+  FC_EXPECTS(std::fmod(m.experts, ep) == 0.0,
+             where + ": ep " + n0(ep) + " does not divide the " + n0(m.experts) + " routed experts");
+  FC_EXPECTS(std::fmod(l.dp * cp, ep) == 0.0,
+             where + ": ep " + n0(ep) + " does not divide dp x cp = " + n0(l.dp * cp) +
+                 " (expert-parallel ranks are taken from the data-parallel ones)");
+  FC_EXPECTS(l.ep_overlap == 0 || ep > 1.0, where + ": ep_overlap needs expert parallelism (ep > 1)");
   // Load-balanced context parallelism cuts the sequence into 2 cp chunks (Llama 3 sec. 3.3.2).
   FC_EXPECTS(cp == 1.0 || std::fmod(m.seq, 2.0 * cp) == 0.0,
              where + ": sequence " + n0(m.seq) + " is not divisible by 2 x cp = " + n0(2.0 * cp));

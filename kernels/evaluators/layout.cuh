@@ -15,7 +15,7 @@ namespace fleetcap {
 
 struct layout_evaluator {
   static constexpr const char* name = "layout";
-  static constexpr std::array<sweep_input, 11> inputs = {{
+  static constexpr std::array<sweep_input, 12> inputs = {{
       sweep_input_whole("tp", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
       sweep_input_whole("pp", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
       sweep_input_whole("micro_batch", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
@@ -27,13 +27,15 @@ struct layout_evaluator {
       sweep_input_whole("global_batch", 1, 1e15, "expected a whole number from 1 to 1e15"),
       sweep_input_whole("batch_policy", 0, 1, "expected 0 or 1", 0),
       sweep_input_whole("cp", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
+      sweep_input_whole("ep", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
   }};
   static constexpr std::array<const char*, 8> metrics = {
       {"step_seconds", "mfu", "memory_bytes", "usable", "valid", "samples_per_second", "batch", "reason"}};
 
   // Inputs: 0 tp, 1 pp, 2 micro-batch, 3 interleave, 4 recompute, 5 sequence parallel, 6 ZeRO
   // stage, 7 chips, 8 global batch, 9 batch policy (0: the global batch must divide exactly; 1:
-  // round it down to a multiple of micro-batch x dp, as Calculon does), 10 context-parallel size.
+  // round it down to a multiple of micro-batch x dp, as Calculon does), 10 context-parallel size,
+  // 11 expert-parallel size.
   // Metrics: 0 step seconds, 1 MFU, 2 memory bytes per device, 3 usable (a valid layout that
   // fits memory), 4 valid layout, 5 samples per second, 6 the global batch used, 7 layout_reason.
   FC_HD static void evaluate(const sweep_config& c, const double* x, double* m)
@@ -48,6 +50,7 @@ struct layout_evaluator {
     l.zero = static_cast<int>(x[6]);
     const double chips = x[7];
     l.cp = x[10];
+    l.ep = x[11];
     l.dp = chips / (l.tp * l.pp * l.cp);
     const double per_step = l.micro_batch * l.dp;
     l.global_batch = x[9] != 0.0 ? floor(x[8] / per_step) * per_step : x[8];
@@ -60,6 +63,8 @@ struct layout_evaluator {
       why = layout_reason::heads_not_divisible;
     } else if (l.cp > 1.0 && fmod(s.seq, 2.0 * l.cp) != 0.0) {
       why = layout_reason::sequence_not_divisible;
+    } else if (l.ep > 1.0 && (s.experts <= 1.0 || fmod(s.experts, l.ep) != 0.0 || fmod(l.dp * l.cp, l.ep) != 0.0)) {
+      why = layout_reason::ep_not_divisible;
     } else if (fmod(s.layers, l.pp * l.interleave) != 0.0) {
       why = layout_reason::layers_not_divisible;
     } else if (l.global_batch < per_step || fmod(l.global_batch, per_step) != 0.0) {

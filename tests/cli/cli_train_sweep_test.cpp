@@ -124,7 +124,7 @@ TEST(cli_train, shape_flags_are_never_silently_reinterpreted)
                      "--layers cannot be combined with it");
   expect_input_error(run_cli({"train", "--model", "gpt3-175b", "--mlp", "swiglu", "--part", "a100-sxm4-80gb", "--chips",
                               "8", "--mfu", "0.4"}),
-                     "--mlp, --experts, --top-k and --tied-embeddings cannot be combined with it");
+                     "--mlp, --experts, --top-k, --shared-experts, --dense-layers, --dense-ffn and --tied-embeddings cannot be combined with it");
   // --flops with a shape: the tokens follow from the shape's FLOPs per token.
   const auto f = run_cli({"train", "--model", "gpt3-175b", "--flops", "3.14e23", "--system", "dgx-a100-selene-2022",
                           "--chips", "1024", "--tp", "8", "--pp", "8", "--global-batch", "1536", "--recompute", "full",
@@ -332,6 +332,68 @@ TEST(cli_train, json_layout_feeds_back_as_a_run_file)
   std::filesystem::remove(path);
   const auto missing = test::run_fleetcap({"train", "--config", "/nonexistent/run.json"});
   EXPECT_EQ(missing.code, 2);
+}
+
+}  // namespace
+}  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// DeepSeek-V3's own layout (report sec. 3.2: pp 16, ep 64, no tp, ZeRO-1 on 2,048 H800s) could
+// not be entered before expert parallelism existed. Now it runs, costs its all-to-all, travels
+// through a run file (with the model given inline, shared experts and dense layers too), and
+// the search tries ep for a MoE model.
+TEST(cli_train, expert_parallel_layout_runs_round_trips_and_is_searched)
+{
+  const auto first = test::run_fleetcap({"train", "--model", "deepseek-v3", "--system", "hgx-h800", "--chips", "2048",
+                                         "--pp", "16", "--ep", "64", "--first-stage-layers", "3", "--last-stage-layers",
+                                         "2", "--global-batch", "15360", "--recompute", "full", "--zero", "1",
+                                         "--ep-overlap", "--precision", "fp8", "--json"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  const auto j = nlohmann::json::parse(first.out);
+  EXPECT_EQ(j["layout"]["ep"].get<double>(), 64);
+  EXPECT_EQ(j["layout"]["ep_overlap"].get<bool>(), true);
+  EXPECT_TRUE(j["step_breakdown_seconds"].contains("expert_parallel"));
+  EXPECT_NEAR(j["parameters"].get<double>(), 671e9, 671e9 * 0.01);
+
+  // The same run with the shape spelled out inline.
+  const auto shape = test::run_fleetcap({"train", "--layers", "61", "--hidden", "7168", "--heads", "128", "--ffn", "2048",
+                                         "--seq", "4096", "--vocab", "129280", "--mlp", "swiglu", "--experts", "256",
+                                         "--top-k", "8", "--shared-experts", "1", "--dense-layers", "3", "--dense-ffn",
+                                         "18432", "--system", "hgx-h800", "--chips", "2048", "--pp", "16", "--ep", "64",
+                                         "--first-stage-layers", "3", "--last-stage-layers", "2", "--global-batch",
+                                         "15360", "--recompute", "full", "--zero", "1", "--ep-overlap", "--precision",
+                                         "fp8", "--tokens", "14.8e12", "--json"});
+  ASSERT_EQ(shape.code, 0) << shape.err;
+  const auto s = nlohmann::json::parse(shape.out);
+  EXPECT_DOUBLE_EQ(s["step_seconds"].get<double>(), j["step_seconds"].get<double>());
+  EXPECT_EQ(s["model"]["dense_ffn"].get<double>(), 18432);
+  const nlohmann::json run = {{"model", s["model"]}, {"system", s["system"]}, {"precision", s["precision"]},
+                              {"layout", s["layout"]}};
+  const auto path = std::filesystem::temp_directory_path() / "fleetcap_moe_run_config.json";
+  {
+    std::ofstream f(path);
+    f << run.dump();
+  }
+  const auto again = test::run_fleetcap({"train", "--config", path.string(), "--tokens", "14.8e12", "--json"});
+  std::filesystem::remove(path);
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(again.out)["step_seconds"].get<double>(), j["step_seconds"].get<double>());
+
+  // ep that does not divide dp is named.
+  const auto bad = test::run_fleetcap({"train", "--model", "deepseek-v3", "--system", "hgx-h800", "--chips", "96",
+                                       "--pp", "1", "--ep", "64", "--global-batch", "96"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("ep 64 does not divide dp x cp = 96"), std::string::npos) << bad.err;
+
+  const auto search = test::run_fleetcap({"train", "--model", "deepseek-v3", "--system", "hgx-h800", "--chips", "2048",
+                                          "--global-batch", "15360", "--search", "--json"});
+  ASSERT_EQ(search.code, 0) << search.err;
+  const auto k = nlohmann::json::parse(search.out);
+  ASSERT_FALSE(k["top"].empty());
+  EXPECT_GT(k["top"][0]["layout"]["ep"].get<double>(), 1.0);
+  EXPECT_GT(k["not_usable"]["ep does not divide the routed experts or dp x cp"].get<double>(), 0.0);
 }
 
 }  // namespace

@@ -126,3 +126,65 @@ TEST(run_set_loader, notes_are_arrays_of_strings)
 
 }  // namespace
 }  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// The MoE fields of a shape and the expert-parallel fields of a layout, in a run file: each
+// bad value names its pointer and the problem.
+TEST(run_config_loader, moe_and_expert_parallel_fields_are_checked)
+{
+  const json good = {{"model",
+                      {{"layers", 61}, {"hidden", 7168}, {"heads", 128}, {"kv_heads", 128}, {"ffn", 2048}, {"seq", 4096},
+                       {"vocab", 129280}, {"mlp", "swiglu"}, {"experts", 256}, {"top_k", 8}, {"tied_embeddings", false},
+                       {"shared_experts", 1}, {"dense_layers", 3}, {"dense_ffn", 18432}}},
+                     {"system", "hgx-h800"},
+                     {"layout",
+                      {{"tp", 1}, {"pp", 16}, {"dp", 128}, {"micro_batch", 1}, {"global_batch", 15360}, {"interleave", 1},
+                       {"recompute", "full"}, {"sequence_parallel", false}, {"zero", 1}, {"first_stage_layers", 3},
+                       {"last_stage_layers", 2}, {"ep", 64}, {"ep_overlap", true}}}};
+  const auto path = std::filesystem::temp_directory_path() / "fleetcap_moe_run.json";
+  const auto load = [&](const json& j) {
+    std::ofstream(path) << j.dump();
+    return load_run_config(path.string());
+  };
+  const auto reject = [&](const json& j) { return test::input_error_message([&] { load(j); }); };
+  const auto c = load(good);
+  ASSERT_TRUE(c.shape.has_value());
+  EXPECT_EQ(c.shape->shared_experts, 1);
+  EXPECT_EQ(c.shape->dense_ffn, 18432);
+  EXPECT_EQ(c.layout.ep, 64);
+  EXPECT_EQ(c.layout.ep_overlap, 1);
+  struct bad_case {
+    const char* pointer;
+    json value;
+    const char* message;
+  };
+  const std::vector<bad_case> cases = {
+      {"/model/shared_experts", -1, "/model/shared_experts: expected a whole number from 0"},
+      {"/model/shared_experts", 1.5, "/model/shared_experts: expected a whole number from 0"},
+      {"/model/dense_layers", "3", "/model/dense_layers: expected a whole number from 0"},
+      {"/model/dense_layers", 61, "dense_layers 61 leaves no MoE layer"},
+      {"/model/dense_ffn", 0, "/model/dense_ffn"},
+      {"/model/dense_ffn", std::nan(""), "/model/dense_ffn"},
+      {"/layout/ep", 0, "/layout/ep"},
+      {"/layout/ep", 2.5, "/layout/ep"},
+      {"/layout/ep_overlap", 1, "/layout/ep_overlap"},
+  };
+  for (const auto& k : cases) {
+    auto j = good;
+    j[json::json_pointer(k.pointer)] = k.value;
+    const auto msg = reject(j);
+    EXPECT_NE(msg.find(k.message), std::string::npos) << k.pointer << " = " << k.value.dump() << ": " << msg;
+    EXPECT_NE(msg.find("fleetcap_moe_run.json"), std::string::npos) << msg;
+  }
+  // MoE details on a dense model are refused rather than ignored.
+  auto dense = good;
+  dense["model"]["experts"] = 1;
+  dense["model"]["top_k"] = 1;
+  EXPECT_NE(reject(dense).find("need experts > 1"), std::string::npos) << reject(dense);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace fleetcap

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -13,10 +14,51 @@
 namespace fleetcap {
 namespace {
 
+// Aggregates with every field named: the model's structs grow (cp, ep, MoE details), and a
+// brace list that stops early leaves the rest zero, which these helpers say explicitly.
+transformer_shape shape_of(double layers, double hidden, double heads, double kv_heads, double ffn, double seq,
+                           double vocab, int mlp, double experts, double top_k, int tied)
+{
+  transformer_shape m{};
+  m.layers = layers;
+  m.hidden = hidden;
+  m.heads = heads;
+  m.kv_heads = kv_heads;
+  m.ffn = ffn;
+  m.seq = seq;
+  m.vocab = vocab;
+  m.mlp = mlp;
+  m.experts = experts;
+  m.top_k = top_k;
+  m.tied_embeddings = tied;
+  return m;
+}
+
+parallel_layout layout_of(double tp, double pp, double dp, double micro_batch, double global_batch, double interleave,
+                          int recompute, int sequence_parallel, int zero, double cp = 1, double first_stage_layers = 0,
+                          double last_stage_layers = 0)
+{
+  parallel_layout l{};
+  l.tp = tp;
+  l.pp = pp;
+  l.dp = dp;
+  l.micro_batch = micro_batch;
+  l.global_batch = global_batch;
+  l.interleave = interleave;
+  l.recompute = recompute;
+  l.sequence_parallel = sequence_parallel;
+  l.zero = zero;
+  l.cp = cp;
+  l.first_stage_layers = first_stage_layers;
+  l.last_stage_layers = last_stage_layers;
+  l.ep = 1;
+  return l;
+}
+
 // GPT-3 175B (Brown et al. 2020, Table 2.1): 96 layers, d_model 12,288, 96 heads, seq 2,048.
 transformer_shape gpt3()
 {
-  return {96, 12288, 96, 96, 4 * 12288, 2048, 51200, static_cast<int>(mlp_kind::gelu), 1, 1, 1};
+  return shape_of(96, 12288, 96, 96, 4 * 12288, 2048, 51200, static_cast<int>(mlp_kind::gelu), 1, 1, 1);
 }
 
 TEST(training_model, gpt3_has_175_billion_parameters)
@@ -69,7 +111,7 @@ TEST(training_model, moe_counts_top_k_experts_per_token)
 TEST(training_model, activation_memory_follows_korthikanti_table_2)
 {
   const auto m = gpt3();
-  parallel_layout l{1, 1, 1, 1, 1, 1, static_cast<int>(recompute_mode::none), 0, 0};
+  parallel_layout l = layout_of(1, 1, 1, 1, 1, 1, static_cast<int>(recompute_mode::none), 0, 0);
   const double sbh = m.seq * m.hidden;
   EXPECT_DOUBLE_EQ(activation_bytes_per_layer(m, l), sbh * (34.0 + 5.0 * m.heads * m.seq / m.hidden));
   l.tp = 8;
@@ -86,7 +128,7 @@ TEST(training_model, activation_memory_follows_korthikanti_table_2)
 TEST(training_model, zero_stages_shard_state)
 {
   const auto m = gpt3();
-  parallel_layout l{1, 1, 64, 1, 64, 1, 0, 0, 0};
+  parallel_layout l = layout_of(1, 1, 64, 1, 64, 1, 0, 0, 0);
   const double n = total_parameters(m);
   auto b = state_memory(m, l);
   EXPECT_DOUBLE_EQ(b.weights + b.gradients + b.optimizer, 18.0 * n);
@@ -105,7 +147,7 @@ TEST(training_model, pipeline_bubble_is_p_minus_1_over_m_v)
 {
   const auto m = gpt3();
   system_figures s{312e12, 80e9, 2.039e12, 300e9, 25e9, 8, 0.7, 1024, 0.8, 0.8, 0.5, 0.7};
-  parallel_layout l{8, 8, 16, 1, 1536, 1, 2, 0, 0};
+  parallel_layout l = layout_of(8, 8, 16, 1, 1536, 1, 2, 0, 0);
   const auto e = estimate_step(m, l, s);
   const double microbatches = 1536.0 / 16.0;
   // The bubble idles the stage's whole busy time (matmuls, elementwise work, TP traffic).
@@ -121,18 +163,18 @@ TEST(training_model, pipeline_bubble_is_p_minus_1_over_m_v)
 TEST(training_layout_bad_input, each_constraint_names_itself)
 {
   const auto m = gpt3();
-  auto msg = test::input_error_message([&] { check_layout(m, {8, 8, 15, 1, 1536, 1, 0, 0, 0}, 1024, "layout"); });
+  auto msg = test::input_error_message([&] { check_layout(m, layout_of(8, 8, 15, 1, 1536, 1, 0, 0, 0), 1024, "layout"); });
   EXPECT_NE(msg.find("tp x pp x dp = 8 x 8 x 15 = 960, not the chip count 1,024"), std::string::npos) << msg;
-  msg = test::input_error_message([&] { check_layout(m, {7, 1, 1, 1, 8, 1, 0, 0, 0}, 7, "layout"); });
+  msg = test::input_error_message([&] { check_layout(m, layout_of(7, 1, 1, 1, 8, 1, 0, 0, 0), 7, "layout"); });
   EXPECT_NE(msg.find("heads 96 are not divisible by tp 7"), std::string::npos) << msg;
-  msg = test::input_error_message([&] { check_layout(m, {1, 5, 1, 1, 8, 1, 0, 0, 0}, 5, "layout"); });
+  msg = test::input_error_message([&] { check_layout(m, layout_of(1, 5, 1, 1, 8, 1, 0, 0, 0), 5, "layout"); });
   EXPECT_NE(msg.find("layers 96 are not divisible by pp x interleave = 5"), std::string::npos) << msg;
-  msg = test::input_error_message([&] { check_layout(m, {1, 1, 4, 3, 8, 1, 0, 0, 0}, 4, "layout"); });
+  msg = test::input_error_message([&] { check_layout(m, layout_of(1, 1, 4, 3, 8, 1, 0, 0, 0), 4, "layout"); });
   EXPECT_NE(msg.find("global batch 8 is not divisible by micro-batch x dp = 12"), std::string::npos) << msg;
   // DeepSpeed does not combine ZeRO 2/3 with pipeline parallelism (ZeRO 1 it does).
-  msg = test::input_error_message([&] { check_layout(m, {8, 4, 2, 1, 64, 1, 0, 0, 3}, 64, "layout"); });
+  msg = test::input_error_message([&] { check_layout(m, layout_of(8, 4, 2, 1, 64, 1, 0, 0, 3), 64, "layout"); });
   EXPECT_NE(msg.find("ZeRO stage 3 does not combine with pipeline parallelism"), std::string::npos) << msg;
-  EXPECT_NO_THROW(check_layout(m, {8, 4, 2, 1, 64, 1, 0, 0, 1}, 64, "layout"));
+  EXPECT_NO_THROW(check_layout(m, layout_of(8, 4, 2, 1, 64, 1, 0, 0, 1), 64, "layout"));
 }
 
 }  // namespace
@@ -180,10 +222,10 @@ std::vector<korthikanti_model> korthikanti_models()
   // Figure 1 values as copied in Calculon's validation code (github.com/calculon-ai/calculon);
   // see data/workloads/megatron-selene-2022.runs.json.
   return {
-      {"22B", {48, 6144, 64, 64, 4 * 6144, 2048, 51200, gelu, 1, 1, 1}, {8, 1, 1, 4, 4, 1, 0, 0, 0}, 45.56, 59.25, 9.56},
-      {"175B", {96, 12288, 96, 96, 4 * 12288, 2048, 51200, gelu, 1, 1, 1}, {8, 8, 1, 1, 64, 3, 0, 0, 0}, 45.56, 66.84, 12.35},
-      {"530B", {105, 20480, 128, 128, 4 * 20480, 2048, 51200, gelu, 1, 1, 1}, {8, 35, 1, 1, 280, 3, 0, 0, 0}, 31.64, 114.02, 23.08},
-      {"1T", {128, 25600, 160, 160, 4 * 25600, 2048, 51200, gelu, 1, 1, 1}, {8, 64, 1, 1, 512, 1, 0, 0, 0}, 32.96, 131.25, 26.56},
+      {"22B", shape_of(48, 6144, 64, 64, 4 * 6144, 2048, 51200, gelu, 1, 1, 1), layout_of(8, 1, 1, 4, 4, 1, 0, 0, 0), 45.56, 59.25, 9.56},
+      {"175B", shape_of(96, 12288, 96, 96, 4 * 12288, 2048, 51200, gelu, 1, 1, 1), layout_of(8, 8, 1, 1, 64, 3, 0, 0, 0), 45.56, 66.84, 12.35},
+      {"530B", shape_of(105, 20480, 128, 128, 4 * 20480, 2048, 51200, gelu, 1, 1, 1), layout_of(8, 35, 1, 1, 280, 3, 0, 0, 0), 31.64, 114.02, 23.08},
+      {"1T", shape_of(128, 25600, 160, 160, 4 * 25600, 2048, 51200, gelu, 1, 1, 1), layout_of(8, 64, 1, 1, 512, 1, 0, 0, 0), 32.96, 131.25, 26.56},
   };
 }
 
@@ -238,7 +280,7 @@ TEST(training_model, zero_3_costs_data_parallel_time)
 {
   const auto m = gpt3();
   const auto s = a100_system();
-  const parallel_layout zero0{2, 1, 512, 1, 2048, 1, 2, 0, 0};
+  const parallel_layout zero0 = layout_of(2, 1, 512, 1, 2048, 1, 2, 0, 0);
   parallel_layout zero3 = zero0;
   zero3.zero = 3;
   const auto a = estimate_step(m, zero0, s);
@@ -291,13 +333,13 @@ namespace {
 // stage (7 + 14 x 8 + 7); context parallelism 16 for the 131,072-token stage.
 transformer_shape llama3_405b(double seq)
 {
-  return {126, 16384, 128, 8, 53248, seq, 128256, static_cast<int>(mlp_kind::swiglu), 1, 1, 0};
+  return shape_of(126, 16384, 128, 8, 53248, seq, 128256, static_cast<int>(mlp_kind::swiglu), 1, 1, 0);
 }
 
 TEST(training_layout, uneven_pipeline_stages_are_accepted_and_costed)
 {
   const auto m = llama3_405b(8192);
-  parallel_layout l{8, 16, 64, 1, 2048, 1, static_cast<int>(recompute_mode::selective), 1, 1, 1, 7, 7};
+  parallel_layout l = layout_of(8, 16, 64, 1, 2048, 1, static_cast<int>(recompute_mode::selective), 1, 1, 1, 7, 7);
   EXPECT_NO_THROW(check_layout(m, l, 8192, "layout"));
   EXPECT_DOUBLE_EQ(stage_layers(m, l, pipeline_stage::first), 7);
   EXPECT_DOUBLE_EQ(stage_layers(m, l, pipeline_stage::middle), 8);
@@ -325,7 +367,7 @@ TEST(training_layout, context_parallelism_splits_the_sequence)
 {
   const auto m = llama3_405b(131072);
   const auto s = system_figures{989.5e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
-  parallel_layout with{8, 16, 8, 1, 128, 1, static_cast<int>(recompute_mode::selective), 1, 1, 16, 7, 7};
+  parallel_layout with = layout_of(8, 16, 8, 1, 128, 1, static_cast<int>(recompute_mode::selective), 1, 1, 16, 7, 7);
   EXPECT_NO_THROW(check_layout(m, with, 16384, "layout"));
   parallel_layout without = with;
   without.cp = 1;
@@ -339,6 +381,143 @@ TEST(training_layout, context_parallelism_splits_the_sequence)
               check_layout(llama3_405b(8200), with, 16384, "layout");
             }).find("sequence 8,200 is not divisible by 2 x cp = 32"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// DeepSeek-V3 (arXiv 2412.19437, sec. 4.2, and the released config.json): 61 layers, hidden
+// 7,168, 128 heads, 3 dense layers of FFN 18,432, then 58 MoE layers of 1 shared + 256 routed
+// experts of width 2,048, top-8, vocabulary 129,280. Attention is stored as plain MHA (the
+// shape format has no MLA; data/workloads/deepseek-v3.json says by how much that differs).
+transformer_shape deepseek_v3()
+{
+  auto m = shape_of(61, 7168, 128, 128, 2048, 4096, 129280, static_cast<int>(mlp_kind::swiglu), 256, 8, 0);
+  m.shared_experts = 1;
+  m.dense_layers = 3;
+  m.dense_ffn = 18432;
+  return m;
+}
+
+// Trained on 2,048 H800s with pp 16, ep 64 over 8 nodes, no tp, ZeRO-1 (report sec. 3.2); the
+// 61 layers split 3 + 14 x 4 + 2 here (the report does not give its split).
+parallel_layout deepseek_v3_layout()
+{
+  auto l = layout_of(1, 16, 128, 1, 15360, 1, static_cast<int>(recompute_mode::full), 0, 1, 1, 3, 2);
+  l.ep = 64;
+  return l;
+}
+
+system_figures h800_system()
+{
+  // H800 SXM: 989.5 TFLOP/s BF16, 80 GB at 3.35 TB/s, NVLink 200 GB/s per direction, one
+  // 400 Gb/s NIC per GPU (specs/parts/h800-sxm.json, specs/systems/hgx-h800.json).
+  return {989.5e12, 80e9, 3.35e12, 200e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
+}
+
+// The shared experts and the dense layers are counted: 671B in total, 37B active (report
+// abstract). The MHA stand-in for MLA adds about 1.2B; the LM head is in the active count.
+TEST(training_moe, deepseek_v3_parameters_match_the_report)
+{
+  const auto m = deepseek_v3();
+  const double total = total_parameters(m), active = active_matmul_parameters(m);
+  std::printf("DeepSeek-V3: %.4g parameters (published 671e9, %+.2f%%), %.4g in matmuls per token (published 37e9, "
+              "%+.2f%%)\n",
+              total, 100 * (total - 671e9) / 671e9, active, 100 * (active - 37e9) / 37e9);
+  EXPECT_NEAR(total, 671e9, 671e9 * 0.01);
+  EXPECT_NEAR(active, 37e9, 37e9 * 0.03);
+  // Without its dense layers and shared expert (the old mapping) the counts move by 30B / -1B:
+  auto plain = m;
+  plain.shared_experts = 0;
+  plain.dense_layers = 0;
+  plain.dense_ffn = 0;
+  EXPECT_GT(total_parameters(plain) - total, 25e9);
+}
+
+// The run DeepSeek-V3 was trained with is accepted (it was refused: there was no ep), and
+// each expert-parallel constraint names itself.
+TEST(training_moe, expert_parallel_layouts_are_accepted_and_checked)
+{
+  const auto m = deepseek_v3();
+  auto l = deepseek_v3_layout();
+  EXPECT_NO_THROW(check_layout(m, l, 2048, "layout"));
+  auto bad = l;
+  bad.ep = 3;
+  bad.dp = 128;
+  EXPECT_NE(test::input_error_message([&] { check_layout(m, bad, 2048, "layout"); }).find("ep 3 does not divide the 256 routed experts"),
+            std::string::npos);
+  bad = layout_of(1, 16, 8, 1, 64, 1, 0, 0, 1, 1, 3, 2);
+  bad.ep = 16;
+  EXPECT_NE(test::input_error_message([&] { check_layout(m, bad, 128, "layout"); }).find("ep 16 does not divide dp x cp = 8"),
+            std::string::npos);
+  auto dense = gpt3();
+  auto dl = layout_of(8, 8, 16, 1, 1536, 1, 0, 0, 0);
+  dl.ep = 2;
+  EXPECT_NE(test::input_error_message([&] { check_layout(dense, dl, 1024, "layout"); }).find("needs a mixture-of-experts"),
+            std::string::npos);
+}
+
+// Routed experts split over ep; their ZeRO-1 optimizer state shards over the expert-data-
+// parallel group dp / ep, the dense weights' over dp.
+TEST(training_moe, expert_parallelism_splits_expert_weights_and_their_state)
+{
+  const auto m = deepseek_v3();
+  auto l = deepseek_v3_layout();
+  const double experts_per_layer = routed_expert_parameters(m) / m.layers;
+  const double dense_per_layer = non_expert_layer_parameters(m) / m.layers;
+  EXPECT_DOUBLE_EQ(expert_parameters_per_device(m, l, pipeline_stage::middle), 4 * experts_per_layer / 64);
+  EXPECT_DOUBLE_EQ(non_expert_parameters_per_device(m, l, pipeline_stage::middle), 4 * dense_per_layer);
+  const auto b = state_memory(m, l, pipeline_stage::middle);
+  // 18 bytes per parameter, 12 of them sharded: over dp = 128 (dense) and dp / ep = 2 (experts).
+  const double expected_optimizer = 12 * 4 * dense_per_layer / 128 + 12 * 4 * experts_per_layer / 64 / 2;
+  EXPECT_NEAR(b.optimizer, expected_optimizer, expected_optimizer * 1e-12);
+  auto one = l;
+  one.ep = 1;
+  EXPECT_GT(device_memory(m, one).total, 20 * device_memory(m, l).weights);
+}
+
+// The all-to-all: 4 per MoE layer and micro-batch (dispatch and combine, forward and
+// backward), 6 with full recompute, of b s top_k h 2-byte values, (ep - 1) / ep of them
+// leaving the rank; inside a scale-up domain over NVLink, beyond it over the NICs.
+TEST(training_moe, all_to_all_is_costed_over_the_right_link)
+{
+  const auto m = deepseek_v3();
+  const auto s = h800_system();
+  auto l = deepseek_v3_layout();
+  l.recompute = static_cast<int>(recompute_mode::none);
+  const double bytes = 2.0 * 4096 * 8 * 7168;
+  l.ep = 8;  // one node
+  l.dp = 128;
+  EXPECT_NEAR(ep_seconds_per_layer(m, l, s), 4 * bytes * 7.0 / 8.0 / (200e9 * 0.8), 1e-15);
+  l.ep = 64;  // 8 nodes: 56 of 64 shares over the NIC, 7 over NVLink, at the same time
+  EXPECT_NEAR(ep_seconds_per_layer(m, l, s), 4 * bytes * 56.0 / 64.0 / (50e9 * 0.6), 1e-15);
+  l.recompute = static_cast<int>(recompute_mode::full);
+  EXPECT_NEAR(ep_seconds_per_layer(m, l, s), 6 * bytes * 56.0 / 64.0 / (50e9 * 0.6), 1e-15);
+  l.ep = 1;
+  EXPECT_EQ(ep_seconds_per_layer(m, l, s), 0.0);
+  // In the step: the slowest stage's MoE layers x micro-batches.
+  const auto e = estimate_step(m, deepseek_v3_layout(), s);
+  EXPECT_GT(e.ep_seconds, 0.0);
+  EXPECT_NEAR(e.step_seconds, e.compute_seconds + e.elementwise_seconds + e.tp_seconds + e.cp_seconds + e.ep_seconds +
+                                  e.pp_bubble_seconds + e.pp_p2p_seconds + e.dp_seconds + e.optimizer_seconds,
+              e.step_seconds * 1e-12);
+}
+
+// With DualPipe-style overlap only the all-to-all beyond the stage's computation is exposed.
+TEST(training_moe, overlap_hides_the_all_to_all_behind_computation)
+{
+  const auto m = deepseek_v3();
+  const auto s = h800_system();
+  auto l = deepseek_v3_layout();
+  const auto exposed = estimate_step(m, l, s);
+  l.ep_overlap = 1;
+  const auto hidden = estimate_step(m, l, s);
+  const double behind = exposed.compute_seconds + exposed.elementwise_seconds;
+  EXPECT_NEAR(hidden.ep_seconds, std::max(0.0, exposed.ep_seconds - behind), 1e-9);
+  EXPECT_LT(hidden.step_seconds, exposed.step_seconds);
 }
 
 }  // namespace
