@@ -57,7 +57,9 @@ FC_HD inline double elementwise_bytes_per_layer(const transformer_shape& m, cons
   parallel_layout stored = l;
   stored.recompute = static_cast<int>(recompute_mode::none);
   const double bytes = activation_bytes_per_layer(m, stored);
-  const double scores = m.seq * l.micro_batch * m.hidden * 5.0 * m.heads * m.seq / (m.hidden * l.tp) / context_parallel(l);
+  const double scores = l.fused_attention != 0 ? 0.0
+                                               : m.seq * l.micro_batch * m.hidden * 5.0 * m.heads * m.seq /
+                                                     (m.hidden * l.tp) / context_parallel(l);
   double traffic = 4.0 * bytes;
   if (l.recompute == static_cast<int>(recompute_mode::full)) {
     traffic += 2.0 * bytes;
@@ -205,7 +207,7 @@ FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_la
   const double microbatches = l.global_batch / (l.micro_batch * l.dp);
   const double micro_tokens = l.micro_batch * m.seq / context_parallel(l);
   const double logits = logit_flop_per_token(m);
-  const double per_layer = (hardware_flop_per_token(m, l.recompute) - logits) / m.layers;
+  const double per_layer = (hardware_flop_per_token(m, l.recompute, l.fused_attention) - logits) / m.layers;
   const double layers = stage_layers(m, l, which);
   const bool has_head = l.pp <= 1.0 || which == pipeline_stage::last;
   stage_time t{};
@@ -245,7 +247,7 @@ FC_HD inline step_estimate estimate_step(const transformer_shape& m, const paral
   const double devices = l.tp * cp * l.pp * l.dp;
   const double tokens = l.global_batch * m.seq;
   e.model_flop_per_step = model_flop_per_token(m) * tokens;
-  e.hardware_flop_per_step = hardware_flop_per_token(m, l.recompute) * tokens;
+  e.hardware_flop_per_step = hardware_flop_per_token(m, l.recompute, l.fused_attention) * tokens;
   const double microbatches = l.global_batch / (l.micro_batch * l.dp);
 
   stage_time slowest = stage_busy(m, l, s, pipeline_stage::last);

@@ -155,7 +155,9 @@ FC_HD inline double activation_bytes_per_layer(const transformer_shape& m, const
 {
   const double sbh = m.seq * l.micro_batch * m.hidden / context_parallel(l);
   const double t = l.tp;
-  const double scores = 5.0 * m.heads * m.seq / (m.hidden * t);
+  // The softmax input, its output and the dropout mask (Table 2's 5 a s / h t); a fused
+  // attention kernel keeps them on chip and stores only its output and the row statistics.
+  const double scores = l.fused_attention != 0 ? 0.0 : 5.0 * m.heads * m.seq / (m.hidden * t);
   const bool sp = l.sequence_parallel != 0;
   const activation_terms mlp = mlp_activation_terms(m);
   const double unsplit = 7.0 + mlp.unsplit;  // 10 for GPT

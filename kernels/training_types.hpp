@@ -42,6 +42,7 @@ struct parallel_layout {
   double last_stage_layers;   // layers on the last pipeline stage; 0 = even split
   double ep;                  // expert-parallel size (routed experts split over ep ranks of dp x cp); 0 or 1 = none
   int ep_overlap;             // 1: the all-to-all runs behind another micro-batch's computation (DualPipe)
+  int fused_attention;        // 1: a fused attention kernel (FlashAttention) keeps the scores on chip
 };
 
 // What the step-time model needs of the hardware, per chip.

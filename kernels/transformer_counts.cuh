@@ -95,16 +95,22 @@ FC_HD inline double logit_flop_per_token(const transformer_shape& m) { return 6.
 // V/16lh) = 4/3 of the 72 ... without recompute), selective recomputation repeats only the
 // attention score and softmax work (Korthikanti et al. 2022 sec. 5): its FLOPs are the
 // forward QK^T and AV products, 4 L h s per token; its memory traffic is in step_time.cuh.
-FC_HD inline double hardware_flop_per_token(const transformer_shape& m, int recompute)
+//
+// A fused attention kernel (FlashAttention, Dao et al. 2022, sec. 3.1; FlashAttention-2, Dao
+// 2023, alg. 2) never stores the scores: its backward pass recomputes S = Q K^T, one of the two
+// attention products, 2 L h s per token more, in every recompute mode; selective recomputation
+// then has nothing left to recompute (the attention core it would repeat is inside the kernel).
+FC_HD inline double hardware_flop_per_token(const transformer_shape& m, int recompute, int fused_attention = 0)
 {
   const double layers = model_flop_per_token(m) - logit_flop_per_token(m);
+  const double fused = fused_attention != 0 ? 2.0 * m.layers * m.hidden * m.seq : 0.0;
   if (recompute == static_cast<int>(recompute_mode::full)) {
-    return layers * 4.0 / 3.0 + logit_flop_per_token(m);
+    return layers * 4.0 / 3.0 + logit_flop_per_token(m) + fused;
   }
-  if (recompute == static_cast<int>(recompute_mode::selective)) {
+  if (recompute == static_cast<int>(recompute_mode::selective) && fused_attention == 0) {
     return model_flop_per_token(m) + 4.0 * m.layers * m.hidden * m.seq;
   }
-  return model_flop_per_token(m);
+  return model_flop_per_token(m) + fused;
 }
 
 // Megatron's count per iteration with full recompute, for comparison with the published

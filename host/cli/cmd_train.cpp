@@ -40,6 +40,7 @@ struct train_options {
   std::string recompute = "none";
   bool sequence_parallel = false;
   bool ep_overlap = false;
+  bool fused_attention = false;
   int zero = 0;
   std::string system;
   bool search = false;
@@ -178,6 +179,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
     axes.push_back({{"name", "micro_batch"}, {"values", micro}});
     axes.push_back({{"name", "cp"}, {"values", cps}});
     axes.push_back({{"name", "ep"}, {"values", eps}});
+    j["fixed"]["fused_attention"] = o.fused_attention ? 1 : 0;
     j["part"] = part.id;
     j["precision"] = format_name(precision);
     j["model"] = "__inline__";
@@ -217,6 +219,7 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
                                {"pp", k["pp"]},
                                {"cp", cp},
                                {"ep", k["ep"]},
+                               {"fused_attention", o.fused_attention},
                                {"dp", o.chips / (k["tp"].get<double>() * k["pp"].get<double>() * cp)},
                                {"micro_batch", k["micro_batch"]},
                                {"global_batch", c.batch},
@@ -289,7 +292,7 @@ void run_train_config(context& ctx, const train_options& o)
   const bool clash = given(o.chips) || !o.model.empty() || given(o.layers) || given(o.hidden) || !o.mlp.empty() ||
                      o.tp != defaults.tp || o.pp != defaults.pp || given(o.dp) || given(o.global_batch) ||
                      o.micro_batch != defaults.micro_batch || o.interleave != defaults.interleave || o.cp != defaults.cp || o.ep != defaults.ep ||
-                     o.recompute != defaults.recompute || o.sequence_parallel || o.ep_overlap || o.zero != 0 || !o.system.empty() ||
+                     o.recompute != defaults.recompute || o.sequence_parallel || o.ep_overlap || o.fused_attention || o.zero != 0 || !o.system.empty() ||
                      !o.part.empty() || o.precision != defaults.precision || given(o.first_stage_layers) ||
                      given(o.last_stage_layers) || given(o.params) || given(o.mfu);
   FC_EXPECTS(!clash, "train --config: the run file gives the model, layout, system and precision; only --tokens, "
@@ -322,6 +325,7 @@ void run_train_config(context& ctx, const train_options& o)
   t.cp = l.cp;
   t.ep = l.ep;
   t.ep_overlap = l.ep_overlap != 0;
+  t.fused_attention = l.fused_attention != 0;
   t.micro_batch = l.micro_batch;
   t.global_batch = l.global_batch;
   t.interleave = l.interleave;
@@ -468,6 +472,7 @@ void run_train(context& ctx, const train_options& o)
     layout.cp = o.cp;
     layout.ep = o.ep;
     layout.ep_overlap = o.ep_overlap ? 1 : 0;
+    layout.fused_attention = o.fused_attention ? 1 : 0;
     layout.dp = given(o.dp) ? o.dp : o.chips / (o.tp * o.cp * o.pp);
     layout.first_stage_layers = given(o.first_stage_layers) ? o.first_stage_layers : 0.0;
     layout.last_stage_layers = given(o.last_stage_layers) ? o.last_stage_layers : 0.0;
@@ -563,7 +568,8 @@ void run_train(context& ctx, const train_options& o)
                      {"zero", layout.zero},
                      {"cp", layout.cp},
                      {"ep", layout.ep},
-                     {"ep_overlap", layout.ep_overlap != 0}};
+                     {"ep_overlap", layout.ep_overlap != 0},
+                     {"fused_attention", layout.fused_attention != 0}};
       if (layout.first_stage_layers > 0) {
         j["layout"]["first_stage_layers"] = layout.first_stage_layers;
         j["layout"]["last_stage_layers"] = layout.last_stage_layers;
@@ -672,6 +678,8 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--interleave", o->interleave, "Virtual pipeline stages per device");
   cmd->add_option("--cp", o->cp, "Context-parallel size (the sequence split over cp ranks)");
   cmd->add_option("--ep", o->ep, "Expert-parallel size (routed experts split over ep of the dp x cp ranks)");
+  cmd->add_flag("--fused-attention", o->fused_attention,
+                "A fused attention kernel (FlashAttention): no stored scores, Q K^T recomputed in backward");
   cmd->add_flag("--ep-overlap", o->ep_overlap,
                 "The all-to-all hides behind another micro-batch's computation (DeepSeek-V3's DualPipe)");
   cmd->add_option("--first-stage-layers", o->first_stage_layers, "Layers on the first pipeline stage (uneven split)");

@@ -95,7 +95,7 @@ parallel_layout parse_layout_json(const nlohmann::json& j, const std::string& fi
 {
   const detail::json_object_reader r(j, file, pointer);
   r.allow_only({"tp", "pp", "dp", "micro_batch", "global_batch", "interleave", "recompute", "sequence_parallel", "zero",
-                "cp", "first_stage_layers", "last_stage_layers", "ep", "ep_overlap"});
+                "cp", "first_stage_layers", "last_stage_layers", "ep", "ep_overlap", "fused_attention"});
   parallel_layout l{};
   l.tp = whole(r, "tp", j);
   l.pp = whole(r, "pp", j);
@@ -124,6 +124,7 @@ parallel_layout parse_layout_json(const nlohmann::json& j, const std::string& fi
   l.last_stage_layers = j.contains("last_stage_layers") ? whole(r, "last_stage_layers", j) : 0.0;
   l.ep = j.contains("ep") ? whole(r, "ep", j) : 1.0;
   l.ep_overlap = j.contains("ep_overlap") && r.required_bool("ep_overlap") ? 1 : 0;
+  l.fused_attention = j.contains("fused_attention") && r.required_bool("fused_attention") ? 1 : 0;
   return l;
 }
 

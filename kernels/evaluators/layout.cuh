@@ -15,7 +15,7 @@ namespace fleetcap {
 
 struct layout_evaluator {
   static constexpr const char* name = "layout";
-  static constexpr std::array<sweep_input, 12> inputs = {{
+  static constexpr std::array<sweep_input, 13> inputs = {{
       sweep_input_whole("tp", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
       sweep_input_whole("pp", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
       sweep_input_whole("micro_batch", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
@@ -28,6 +28,7 @@ struct layout_evaluator {
       sweep_input_whole("batch_policy", 0, 1, "expected 0 or 1", 0),
       sweep_input_whole("cp", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
       sweep_input_whole("ep", 1, 1e15, "expected a whole number from 1 to 1e15", 1),
+      sweep_input_whole("fused_attention", 0, 1, "expected 0 or 1", 0),
   }};
   static constexpr std::array<const char*, 8> metrics = {
       {"step_seconds", "mfu", "memory_bytes", "usable", "valid", "samples_per_second", "batch", "reason"}};
@@ -35,7 +36,7 @@ struct layout_evaluator {
   // Inputs: 0 tp, 1 pp, 2 micro-batch, 3 interleave, 4 recompute, 5 sequence parallel, 6 ZeRO
   // stage, 7 chips, 8 global batch, 9 batch policy (0: the global batch must divide exactly; 1:
   // round it down to a multiple of micro-batch x dp, as Calculon does), 10 context-parallel size,
-  // 11 expert-parallel size.
+  // 11 expert-parallel size, 12 fused attention (0 or 1).
   // Metrics: 0 step seconds, 1 MFU, 2 memory bytes per device, 3 usable (a valid layout that
   // fits memory), 4 valid layout, 5 samples per second, 6 the global batch used, 7 layout_reason.
   FC_HD static void evaluate(const sweep_config& c, const double* x, double* m)
@@ -51,6 +52,7 @@ struct layout_evaluator {
     const double chips = x[7];
     l.cp = x[10];
     l.ep = x[11];
+    l.fused_attention = static_cast<int>(x[12]);
     l.dp = chips / (l.tp * l.pp * l.cp);
     const double per_step = l.micro_batch * l.dp;
     l.global_batch = x[9] != 0.0 ? floor(x[8] / per_step) * per_step : x[8];

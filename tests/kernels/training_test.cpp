@@ -522,3 +522,35 @@ TEST(training_moe, overlap_hides_the_all_to_all_behind_computation)
 
 }  // namespace
 }  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// A fused attention kernel (FlashAttention, Dao et al. 2022) stores no scores: the activations
+// without recompute equal Korthikanti's selective ones (which drop exactly the 5 a s / h t
+// score term), its backward recomputes Q K^T (2 L h s FLOPs per token), and selective
+// recompute adds nothing on top. The memory-bound traffic of the softmax goes with the scores.
+TEST(training_model, fused_attention_keeps_the_scores_on_chip)
+{
+  const auto m = gpt3();
+  auto plain = layout_of(8, 8, 16, 1, 1536, 1, static_cast<int>(recompute_mode::none), 1, 1);
+  auto fused = plain;
+  fused.fused_attention = 1;
+  auto selective = plain;
+  selective.recompute = static_cast<int>(recompute_mode::selective);
+  EXPECT_DOUBLE_EQ(activation_bytes_per_layer(m, fused), activation_bytes_per_layer(m, selective));
+  EXPECT_LT(activation_bytes_per_layer(m, fused), activation_bytes_per_layer(m, plain));
+  const double lhs = m.layers * m.hidden * m.seq;
+  EXPECT_DOUBLE_EQ(hardware_flop_per_token(m, 0, 1), model_flop_per_token(m) + 2 * lhs);
+  EXPECT_DOUBLE_EQ(hardware_flop_per_token(m, 1, 1), model_flop_per_token(m) + 2 * lhs);
+  EXPECT_DOUBLE_EQ(hardware_flop_per_token(m, 1, 0), model_flop_per_token(m) + 4 * lhs);
+  EXPECT_LT(elementwise_bytes_per_layer(m, fused), elementwise_bytes_per_layer(m, plain));
+  auto fused_selective = selective;
+  fused_selective.fused_attention = 1;
+  EXPECT_DOUBLE_EQ(elementwise_bytes_per_layer(m, fused_selective), elementwise_bytes_per_layer(m, fused));
+  const auto s = a100_system();
+  EXPECT_LT(estimate_step(m, fused, s).step_seconds, estimate_step(m, plain, s).step_seconds);
+}
+
+}  // namespace
+}  // namespace fleetcap
