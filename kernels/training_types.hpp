@@ -25,6 +25,9 @@ struct transformer_shape {
   double shared_experts;
   double dense_layers;
   double dense_ffn;
+  // Width of one attention head; 0 = hidden / heads. Qwen3 uses 128-wide heads whatever the
+  // model width (Qwen3-30B-A3B: 32 heads x 128 = 4,096 on a 2,048-wide residual stream).
+  double head_dim;
 };
 
 struct parallel_layout {

@@ -6,13 +6,17 @@
 
 namespace fleetcap {
 
-FC_HD inline double head_dim(const transformer_shape& m) { return m.hidden / m.heads; }
+FC_HD inline double head_dim(const transformer_shape& m) { return m.head_dim > 0.0 ? m.head_dim : m.hidden / m.heads; }
 
-// Weights of one layer's attention: Q and O are h x h; K and V are h x (kv_heads x head_dim)
-// (grouped-query attention, Ainslie et al. 2023).
+// The width of the queries (and of the attention output): heads x head_dim, the model width
+// unless the heads are sized on their own.
+FC_HD inline double attention_width(const transformer_shape& m) { return m.heads * head_dim(m); }
+
+// Weights of one layer's attention: Q and O are h x (heads x head_dim); K and V are
+// h x (kv_heads x head_dim) (grouped-query attention, Ainslie et al. 2023).
 FC_HD inline double attention_parameters_per_layer(const transformer_shape& m)
 {
-  return 2.0 * m.hidden * m.hidden + 2.0 * m.hidden * m.kv_heads * head_dim(m);
+  return 2.0 * m.hidden * attention_width(m) + 2.0 * m.hidden * m.kv_heads * head_dim(m);
 }
 
 // An MLP of inner width `width`: GELU has two h x width matrices, SwiGLU three (Shazeer 2020).
@@ -80,10 +84,11 @@ FC_HD inline double active_matmul_parameters(const transformer_shape& m)
 }
 
 // Model FLOPs per token for training (forward + backward, no recompute): PaLM (Chowdhery et
-// al. 2022, app. B): 6 N + 12 L H Q T, where H Q = hidden and T = sequence length.
+// al. 2022, app. B): 6 N + 12 L H Q T, where H Q = heads x head_dim (the attention width; the
+// model width for most models) and T = sequence length.
 FC_HD inline double model_flop_per_token(const transformer_shape& m)
 {
-  return 6.0 * active_matmul_parameters(m) + 12.0 * m.layers * m.hidden * m.seq;
+  return 6.0 * active_matmul_parameters(m) + 12.0 * m.layers * attention_width(m) * m.seq;
 }
 
 // The LM head's share: 6 V h per token (forward 2 V h, backward 4 V h). It runs on the last
@@ -103,12 +108,12 @@ FC_HD inline double logit_flop_per_token(const transformer_shape& m) { return 6.
 FC_HD inline double hardware_flop_per_token(const transformer_shape& m, int recompute, int fused_attention = 0)
 {
   const double layers = model_flop_per_token(m) - logit_flop_per_token(m);
-  const double fused = fused_attention != 0 ? 2.0 * m.layers * m.hidden * m.seq : 0.0;
+  const double fused = fused_attention != 0 ? 2.0 * m.layers * attention_width(m) * m.seq : 0.0;
   if (recompute == static_cast<int>(recompute_mode::full)) {
     return layers * 4.0 / 3.0 + logit_flop_per_token(m) + fused;
   }
   if (recompute == static_cast<int>(recompute_mode::selective) && fused_attention == 0) {
-    return model_flop_per_token(m) + 4.0 * m.layers * m.hidden * m.seq;
+    return model_flop_per_token(m) + 4.0 * m.layers * attention_width(m) * m.seq;
   }
   return model_flop_per_token(m) + fused;
 }

@@ -32,7 +32,7 @@ struct train_options {
   std::string model;
   double layers = NAN, hidden = NAN, heads = NAN, kv_heads = NAN, ffn = NAN, seq = NAN, vocab = NAN;
   std::string mlp;  // required with a shape from flags: no silent default
-  double experts = 1, top_k = 1, shared_experts = 0, dense_layers = 0, dense_ffn = NAN;
+  double experts = 1, top_k = 1, shared_experts = 0, dense_layers = 0, dense_ffn = NAN, head_dim = NAN;
   bool tied = false;
   // Layout
   double tp = 1, pp = 1, dp = NAN, micro_batch = 1, global_batch = NAN, interleave = 1, cp = 1, ep = 1;
@@ -315,6 +315,7 @@ void run_train_config(context& ctx, const train_options& o)
     t.shared_experts = c.shape->shared_experts;
     t.dense_layers = c.shape->dense_layers;
     t.dense_ffn = c.shape->dense_ffn > 0 ? c.shape->dense_ffn : NAN;
+    t.head_dim = c.shape->head_dim > 0 ? c.shape->head_dim : NAN;
   } else {
     t.model = c.model;
   }
@@ -364,7 +365,7 @@ void run_train(context& ctx, const train_options& o)
                                 {"--seq", o.seq}, {"--vocab", o.vocab}, {"--experts", o.experts}, {"--top-k", o.top_k},
                                 {"--tp", o.tp}, {"--pp", o.pp}, {"--dp", o.dp}, {"--micro-batch", o.micro_batch},
                                 {"--global-batch", o.global_batch}, {"--interleave", o.interleave}, {"--cp", o.cp},
-                                {"--ep", o.ep}, {"--dense-ffn", o.dense_ffn},
+                                {"--ep", o.ep}, {"--dense-ffn", o.dense_ffn}, {"--head-dim", o.head_dim},
                                 {"--first-stage-layers", o.first_stage_layers},
                                 {"--last-stage-layers", o.last_stage_layers}}) {
     require_whole(flag, x);
@@ -403,7 +404,7 @@ void run_train(context& ctx, const train_options& o)
     // silently ignored, so it is refused.
     for (const auto& [flag, x] : {std::pair<const char*, double>{"--layers", o.layers}, {"--hidden", o.hidden},
                                   {"--heads", o.heads}, {"--kv-heads", o.kv_heads}, {"--ffn", o.ffn}, {"--seq", o.seq},
-                                  {"--vocab", o.vocab}}) {
+                                  {"--vocab", o.vocab}, {"--head-dim", o.head_dim}}) {
       FC_EXPECTS(!given(x), std::string("train: --model takes its shape from data/workloads/; ") + flag +
                                 " cannot be combined with it (give the whole shape by flags instead)");
     }
@@ -428,7 +429,8 @@ void run_train(context& ctx, const train_options& o)
     FC_EXPECTS(o.mlp == "swiglu" || o.mlp == "gelu", "--mlp: expected swiglu or gelu, got \"" + o.mlp + "\"");
     shape = transformer_shape{o.layers, o.hidden, o.heads, given(o.kv_heads) ? o.kv_heads : o.heads, o.ffn, o.seq, o.vocab,
                               o.mlp == "swiglu" ? 1 : 0, o.experts, o.top_k, o.tied ? 1 : 0,
-                              o.shared_experts, o.dense_layers, given(o.dense_ffn) ? o.dense_ffn : 0.0};
+                              o.shared_experts, o.dense_layers, given(o.dense_ffn) ? o.dense_ffn : 0.0,
+                              given(o.head_dim) ? o.head_dim : 0.0};
     check_shape(*shape, "train");
     shape_from = "flags";
   }
@@ -544,6 +546,9 @@ void run_train(context& ctx, const train_options& o)
                       {"kv_heads", shape->kv_heads}, {"ffn", shape->ffn}, {"seq", shape->seq}, {"vocab", shape->vocab},
                       {"mlp", shape->mlp == static_cast<int>(mlp_kind::swiglu) ? "swiglu" : "gelu"},
                       {"experts", shape->experts}, {"top_k", shape->top_k}, {"tied_embeddings", shape->tied_embeddings != 0}};
+        if (shape->head_dim > 0) {
+          j["model"]["head_dim"] = shape->head_dim;
+        }
         if (shape->experts > 1) {
           j["model"]["shared_experts"] = shape->shared_experts;
           j["model"]["dense_layers"] = shape->dense_layers;
@@ -660,6 +665,7 @@ void setup_train(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--hidden", o->hidden, "Hidden size");
   cmd->add_option("--heads", o->heads, "Attention heads");
   cmd->add_option("--kv-heads", o->kv_heads, "Key/value heads (GQA; default = heads)");
+  cmd->add_option("--head-dim", o->head_dim, "Width of one attention head (default hidden / heads)");
   cmd->add_option("--ffn", o->ffn, "MLP inner size");
   cmd->add_option("--seq", o->seq, "Sequence length");
   cmd->add_option("--vocab", o->vocab, "Vocabulary size");

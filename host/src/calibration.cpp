@@ -38,7 +38,7 @@ bool same_shape(const transformer_shape& a, const transformer_shape& b)
   return a.layers == b.layers && a.hidden == b.hidden && a.heads == b.heads && a.kv_heads == b.kv_heads &&
          a.ffn == b.ffn && a.seq == b.seq && a.vocab == b.vocab && a.mlp == b.mlp && a.experts == b.experts &&
          a.top_k == b.top_k && a.tied_embeddings == b.tied_embeddings && a.shared_experts == b.shared_experts &&
-         a.dense_layers == b.dense_layers && a.dense_ffn == b.dense_ffn;
+         a.dense_layers == b.dense_layers && a.dense_ffn == b.dense_ffn && a.head_dim == b.head_dim;
 }
 
 }  // namespace

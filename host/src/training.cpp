@@ -63,7 +63,7 @@ transformer_shape parse_shape_json(const nlohmann::json& j, const std::string& f
 {
   const detail::json_object_reader r(j, file, pointer);
   r.allow_only({"layers", "hidden", "heads", "kv_heads", "ffn", "seq", "vocab", "mlp", "experts", "top_k",
-                "tied_embeddings", "shared_experts", "dense_layers", "dense_ffn"});
+                "tied_embeddings", "shared_experts", "dense_layers", "dense_ffn", "head_dim"});
   transformer_shape m{};
   m.layers = whole(r, "layers", j);
   m.hidden = whole(r, "hidden", j);
@@ -87,6 +87,7 @@ transformer_shape parse_shape_json(const nlohmann::json& j, const std::string& f
   m.shared_experts = j.contains("shared_experts") ? count_or_zero(r, "shared_experts", j) : 0.0;
   m.dense_layers = j.contains("dense_layers") ? count_or_zero(r, "dense_layers", j) : 0.0;
   m.dense_ffn = j.contains("dense_ffn") ? whole(r, "dense_ffn", j) : 0.0;
+  m.head_dim = j.contains("head_dim") ? whole(r, "head_dim", j) : 0.0;
   check_shape(m, file + ": " + pointer);
   return m;
 }
@@ -134,8 +135,9 @@ std::string n0(double x) { return format_number(x, 0); }
 
 void check_shape(const transformer_shape& m, const std::string& where)
 {
-  FC_EXPECTS(std::fmod(m.hidden, m.heads) == 0.0,
-             where + ": hidden " + n0(m.hidden) + " is not divisible by heads " + n0(m.heads));
+  FC_EXPECTS(m.head_dim > 0.0 || std::fmod(m.hidden, m.heads) == 0.0,
+             where + ": hidden " + n0(m.hidden) + " is not divisible by heads " + n0(m.heads) +
+                 " (give head_dim when the heads are sized on their own)");
   FC_EXPECTS(m.kv_heads <= m.heads && std::fmod(m.heads, m.kv_heads) == 0.0,
              where + ": heads " + n0(m.heads) + " is not a multiple of kv_heads " + n0(m.kv_heads));
   FC_EXPECTS(m.top_k <= m.experts, where + ": top_k " + n0(m.top_k) + " exceeds experts " + n0(m.experts));

@@ -554,3 +554,36 @@ TEST(training_model, fused_attention_keeps_the_scores_on_chip)
 
 }  // namespace
 }  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// Qwen3-30B-A3B (Qwen3 technical report Table 2; config.json: hidden 2,048, 32 query and 4 KV
+// heads of head_dim 128, 48 MoE layers of 128 experts of width 768, top-8, vocabulary 151,936):
+// 30.5B parameters, 3.3B activated. Its heads are twice hidden / heads wide; without head_dim
+// the attention weights and FLOPs were half the real ones.
+TEST(training_model, head_dim_sizes_the_attention_on_its_own)
+{
+  auto m = shape_of(48, 2048, 32, 4, 768, 4096, 151936, static_cast<int>(mlp_kind::swiglu), 128, 8, 0);
+  const double narrow = total_parameters(m);
+  m.head_dim = 128;
+  const double total = total_parameters(m);
+  const double active = active_matmul_parameters(m) + m.vocab * m.hidden;  // with the input embedding
+  std::printf("Qwen3-30B-A3B: %.4g parameters (published 30.5e9, %+.2f%%), %.4g active (published 3.3e9, %+.2f%%)\n",
+              total, 100 * (total - 30.5e9) / 30.5e9, active, 100 * (active - 3.3e9) / 3.3e9);
+  EXPECT_NEAR(total, 30.5e9, 30.5e9 * 0.01);
+  EXPECT_NEAR(active, 3.3e9, 3.3e9 * 0.03);
+  // Q and O are 2,048 x 4,096, K and V 2,048 x 512 per layer.
+  EXPECT_DOUBLE_EQ(attention_parameters_per_layer(m), 2.0 * 2048 * 4096 + 2.0 * 2048 * 4 * 128);
+  EXPECT_NEAR(total - narrow, 48 * (2.0 * 2048 * 2048 + 2.0 * 2048 * 4 * 64), 1.0);  // Q, O and K, V twice as wide
+  // PaLM's attention FLOPs follow the attention width, 12 L (heads x head_dim) s per token.
+  EXPECT_DOUBLE_EQ(model_flop_per_token(m), 6.0 * active_matmul_parameters(m) + 12.0 * 48 * 4096 * 4096);
+  // A width that heads do not divide is fine once head_dim is given.
+  m.hidden = 2050;
+  EXPECT_NO_THROW(check_shape(m, "shape"));
+  m.head_dim = 0;
+  EXPECT_NE(test::input_error_message([&] { check_shape(m, "shape"); }).find("give head_dim"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetcap
