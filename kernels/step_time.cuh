@@ -207,12 +207,17 @@ FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_la
   const double microbatches = l.global_batch / (l.micro_batch * l.dp);
   const double micro_tokens = l.micro_batch * m.seq / context_parallel(l);
   const double logits = logit_flop_per_token(m);
-  const double per_layer = (hardware_flop_per_token(m, l.recompute, l.fused_attention) - logits) / m.layers;
+  const double core = attention_core_flop_per_token(m, l.recompute, l.fused_attention);
+  const double linear_per_layer = (hardware_flop_per_token(m, l.recompute, l.fused_attention) - logits - core) / m.layers;
+  const double core_per_layer = core / m.layers;
   const double layers = stage_layers(m, l, which);
   const bool has_head = l.pp <= 1.0 || which == pipeline_stage::last;
   stage_time t{};
-  t.compute = microbatches * micro_tokens * (layers * per_layer + (has_head ? logits : 0.0)) / l.tp /
-              (s.peak_flop_per_s * matmul_efficiency(m, s));
+  const double attention_peak = s.attention_peak_flop_per_s > 0.0 ? s.attention_peak_flop_per_s : s.peak_flop_per_s;
+  t.compute = microbatches * micro_tokens *
+              ((layers * linear_per_layer + (has_head ? logits : 0.0)) / s.peak_flop_per_s +
+               layers * core_per_layer / attention_peak) /
+              (l.tp * matmul_efficiency(m, s));
   t.elementwise = microbatches * layers * elementwise_bytes_per_layer(m, l) / (s.memory_bandwidth_bytes_per_s * s.elementwise);
   const link_figures tp_link = link_for(l.tp, s);
   t.tp = tp_allreduces_per_layer(l) * layers * microbatches *

@@ -62,6 +62,7 @@ struct system_figures {
   double scale_out_collective;          // fraction of the scale-out link a collective reaches
   double dp_overlap;                    // fraction of the overlap window data-parallel traffic hides in
   double elementwise;                   // fraction of HBM bandwidth memory-bound kernels reach (not fitted)
+  double attention_peak_flop_per_s;     // dense peak of the attention core (Q K^T, A V); 0 = peak_flop_per_s
 };
 
 struct memory_breakdown {

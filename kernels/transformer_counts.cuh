@@ -118,6 +118,25 @@ FC_HD inline double hardware_flop_per_token(const transformer_shape& m, int reco
   return model_flop_per_token(m) + fused;
 }
 
+// The attention core's share of the hardware FLOPs per token (the Q K^T and A V products with
+// their recomputation): PaLM's 12 L (heads x head_dim) s, 4/3 of it under full recompute, plus
+// selective recompute's 4 L a_w s or the fused kernel's 2 L a_w s (above). FP8 training recipes
+// run only the linear layers in FP8; the attention core stays in BF16 (Transformer Engine's
+// fp8_autocast covers its Linear modules; FlashAttention runs in BF16), so its time is costed at
+// the BF16 peak (step_time.cuh).
+FC_HD inline double attention_core_flop_per_token(const transformer_shape& m, int recompute, int fused_attention = 0)
+{
+  const double lws = m.layers * attention_width(m) * m.seq;
+  double f = recompute == static_cast<int>(recompute_mode::full) ? 16.0 * lws : 12.0 * lws;
+  if (recompute == static_cast<int>(recompute_mode::selective) && fused_attention == 0) {
+    f += 4.0 * lws;
+  }
+  if (fused_attention != 0) {
+    f += 2.0 * lws;
+  }
+  return f;
+}
+
 // Megatron's count per iteration with full recompute, for comparison with the published
 // tables (Narayanan et al. 2021 eq. 3): F = 96 B s l h^2 (1 + s/(6h) + V/(16 l h)).
 FC_HD inline double megatron_flop_per_step(const transformer_shape& m, double global_batch)

@@ -348,6 +348,10 @@ system_figures figures_for(const system_spec& system, const part_spec& part, num
   FC_EXPECTS(peak.known(), "--precision: " + part.id + " has no published dense " + format_name(precision) +
                                " peak (" + part.origin + ")");
   f.peak_flop_per_s = peak.mid;
+  // FP8 and FP4 recipes keep the attention core in BF16 (attention_core_flop_per_token).
+  const auto& bf16 = part.dense_peak_ops_per_s[static_cast<std::size_t>(numeric_format::bf16)];
+  const bool narrow = precision == numeric_format::fp8 || precision == numeric_format::fp4;
+  f.attention_peak_flop_per_s = narrow && bf16.known() ? bf16.mid : peak.mid;
   FC_EXPECTS(part.memory_bytes.known(), part.id + ": memory capacity unknown (" + part.origin + ")");
   f.memory_bytes = part.memory_bytes.mid;
   FC_EXPECTS(part.memory_bandwidth_bytes_per_s.known(),

@@ -146,7 +146,7 @@ TEST(training_model, zero_stages_shard_state)
 TEST(training_model, pipeline_bubble_is_p_minus_1_over_m_v)
 {
   const auto m = gpt3();
-  system_figures s{312e12, 80e9, 2.039e12, 300e9, 25e9, 8, 0.7, 1024, 0.8, 0.8, 0.5, 0.7};
+  system_figures s{312e12, 80e9, 2.039e12, 300e9, 25e9, 8, 0.7, 1024, 0.8, 0.8, 0.5, 0.7, 0.0};
   parallel_layout l = layout_of(8, 8, 16, 1, 1536, 1, 2, 0, 0);
   const auto e = estimate_step(m, l, s);
   const double microbatches = 1536.0 / 16.0;
@@ -271,7 +271,7 @@ TEST(korthikanti_figure_1, weights_gradients_optimizer_within_three_percent)
 system_figures a100_system()
 {
   // A100 80GB: 312 TFLOP/s BF16, 80 GB, 2.039 TB/s, NVLink 300 GB/s per direction, 25 GB/s IB.
-  return {312e12, 80e9, 2.039e12, 300e9, 25e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
+  return {312e12, 80e9, 2.039e12, 300e9, 25e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7, 0.0};
 }
 
 // ZeRO 3 gathers the weights in every micro-batch's forward and backward pass (Rajbhandari et
@@ -349,7 +349,7 @@ TEST(training_layout, uneven_pipeline_stages_are_accepted_and_costed)
   const auto middle = state_memory(m, l, pipeline_stage::middle);
   EXPECT_GT(first.embedding_state, 0.0);
   EXPECT_DOUBLE_EQ(middle.embedding_state, 0.0);
-  const auto s = system_figures{989.5e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
+  const auto s = system_figures{989.5e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7, 0.0};
   const auto e = estimate_step(m, l, s);
   EXPECT_GT(e.mfu, 0.0);
   EXPECT_LT(e.mfu, 1.0);
@@ -366,7 +366,7 @@ TEST(training_layout, uneven_pipeline_stages_are_accepted_and_costed)
 TEST(training_layout, context_parallelism_splits_the_sequence)
 {
   const auto m = llama3_405b(131072);
-  const auto s = system_figures{989.5e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
+  const auto s = system_figures{989.5e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7, 0.0};
   parallel_layout with = layout_of(8, 16, 8, 1, 128, 1, static_cast<int>(recompute_mode::selective), 1, 1, 16, 7, 7);
   EXPECT_NO_THROW(check_layout(m, with, 16384, "layout"));
   parallel_layout without = with;
@@ -415,7 +415,7 @@ system_figures h800_system()
 {
   // H800 SXM: 989.5 TFLOP/s BF16, 80 GB at 3.35 TB/s, NVLink 200 GB/s per direction, one
   // 400 Gb/s NIC per GPU (specs/parts/h800-sxm.json, specs/systems/hgx-h800.json).
-  return {989.5e12, 80e9, 3.35e12, 200e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7};
+  return {989.5e12, 80e9, 3.35e12, 200e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7, 0.0};
 }
 
 // The shared experts and the dense layers are counted: 671B in total, 37B active (report
