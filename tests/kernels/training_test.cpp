@@ -587,3 +587,30 @@ TEST(training_model, head_dim_sizes_the_attention_on_its_own)
 
 }  // namespace
 }  // namespace fleetcap
+
+namespace fleetcap {
+namespace {
+
+// The attention core (PaLM's 12 L a_w s, and its recomputation) runs at its own peak; the
+// rest of the matmuls at the training precision's. Halving the attention peak adds exactly the
+// attention core's time once more.
+TEST(training_model, attention_core_runs_at_its_own_peak)
+{
+  const auto m = llama3_405b(8192);
+  auto l = layout_of(8, 16, 64, 1, 2048, 1, static_cast<int>(recompute_mode::none), 1, 1, 1, 7, 7);
+  l.fused_attention = 1;
+  auto s = system_figures{1979e12, 80e9, 3.35e12, 450e9, 50e9, 8, 0.7, 1024, 0.8, 0.6, 0.5, 0.7, 0.0};
+  const double same = estimate_step(m, l, s).compute_seconds;
+  s.attention_peak_flop_per_s = s.peak_flop_per_s / 2;
+  const double half = estimate_step(m, l, s).compute_seconds;
+  const double microbatches = 2048.0 / 64.0;
+  const double core = attention_core_flop_per_token(m, l.recompute, l.fused_attention);
+  // A middle stage (8 layers) is the slowest: one layer is more work than the LM head.
+  const double core_seconds = microbatches * 8192.0 * core / m.layers * 8 / (8 * 1979e12 * matmul_efficiency(m, s));
+  EXPECT_NEAR(half - same, core_seconds, core_seconds * 1e-9);
+  EXPECT_DOUBLE_EQ(attention_core_flop_per_token(m, 0, 0), 12.0 * m.layers * attention_width(m) * m.seq);
+  EXPECT_DOUBLE_EQ(attention_core_flop_per_token(m, 2, 1), 18.0 * m.layers * attention_width(m) * m.seq);
+}
+
+}  // namespace
+}  // namespace fleetcap
