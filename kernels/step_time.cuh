@@ -57,9 +57,7 @@ FC_HD inline double elementwise_bytes_per_layer(const transformer_shape& m, cons
   parallel_layout stored = l;
   stored.recompute = static_cast<int>(recompute_mode::none);
   const double bytes = activation_bytes_per_layer(m, stored);
-  const double scores = l.fused_attention != 0 ? 0.0
-                                               : m.seq * l.micro_batch * m.hidden * 5.0 * m.heads * m.seq /
-                                                     (m.hidden * l.tp) / context_parallel(l);
+  const double scores = score_bytes_per_layer(m, l);
   double traffic = 4.0 * bytes;
   if (l.recompute == static_cast<int>(recompute_mode::full)) {
     traffic += 2.0 * bytes;
@@ -207,9 +205,8 @@ FC_HD inline stage_time stage_busy(const transformer_shape& m, const parallel_la
   const double microbatches = l.global_batch / (l.micro_batch * l.dp);
   const double micro_tokens = l.micro_batch * m.seq / context_parallel(l);
   const double logits = logit_flop_per_token(m);
-  const double core = attention_core_flop_per_token(m, l.recompute, l.fused_attention);
-  const double linear_per_layer = (hardware_flop_per_token(m, l.recompute, l.fused_attention) - logits - core) / m.layers;
-  const double core_per_layer = core / m.layers;
+  const double linear_per_layer = linear_layer_flop_per_token(m, l.recompute) / m.layers;
+  const double core_per_layer = attention_core_flop_per_token(m, l.recompute, l.fused_attention) / m.layers;
   const double layers = stage_layers(m, l, which);
   const bool has_head = l.pp <= 1.0 || which == pipeline_stage::last;
   stage_time t{};

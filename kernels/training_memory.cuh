@@ -151,13 +151,21 @@ FC_HD inline activation_terms mlp_activation_terms(const transformer_shape& m)
           (dense_layers * dense_split + sparse_layers * sparse_split) / m.layers};
 }
 
+// The softmax input, its output and the dropout mask: Table 2's s b h x 5 a s / (h t) bytes per
+// layer and micro-batch (split by cp like the rest); a fused attention kernel keeps them on chip
+// and stores only its output and the row statistics.
+FC_HD inline double score_bytes_per_layer(const transformer_shape& m, const parallel_layout& l)
+{
+  if (l.fused_attention != 0) {
+    return 0.0;
+  }
+  return m.seq * l.micro_batch / context_parallel(l) * 5.0 * m.heads * m.seq / l.tp;
+}
+
 FC_HD inline double activation_bytes_per_layer(const transformer_shape& m, const parallel_layout& l)
 {
   const double sbh = m.seq * l.micro_batch * m.hidden / context_parallel(l);
   const double t = l.tp;
-  // The softmax input, its output and the dropout mask (Table 2's 5 a s / h t); a fused
-  // attention kernel keeps them on chip and stores only its output and the row statistics.
-  const double scores = l.fused_attention != 0 ? 0.0 : 5.0 * m.heads * m.seq / (m.hidden * t);
   const bool sp = l.sequence_parallel != 0;
   const activation_terms mlp = mlp_activation_terms(m);
   const double unsplit = 7.0 + mlp.unsplit;  // 10 for GPT
@@ -165,7 +173,8 @@ FC_HD inline double activation_bytes_per_layer(const transformer_shape& m, const
   switch (l.recompute) {
     case static_cast<int>(recompute_mode::full): return sp ? 2.0 * sbh / t : 2.0 * sbh;
     case static_cast<int>(recompute_mode::selective): return sp ? sbh * (unsplit + split) / t : sbh * (unsplit + split / t);
-    default: return sp ? sbh * ((unsplit + split) / t + scores) : sbh * (unsplit + split / t + scores);
+    default: return sp ? sbh * (unsplit + split) / t + score_bytes_per_layer(m, l)
+                       : sbh * (unsplit + split / t) + score_bytes_per_layer(m, l);
   }
 }
 

@@ -95,35 +95,22 @@ FC_HD inline double model_flop_per_token(const transformer_shape& m)
 // pipeline stage only.
 FC_HD inline double logit_flop_per_token(const transformer_shape& m) { return 6.0 * m.vocab * m.hidden; }
 
-// Hardware FLOPs add the recomputed forward pass: full recompute repeats every layer's
-// forward (4/3 of the layer FLOPs, Narayanan et al. 2021 eq. 3: 96 B s l h^2 (1 + s/6h +
-// V/16lh) = 4/3 of the 72 ... without recompute), selective recomputation repeats only the
-// attention score and softmax work (Korthikanti et al. 2022 sec. 5): its FLOPs are the
-// forward QK^T and AV products, 4 L h s per token; its memory traffic is in step_time.cuh.
+// Hardware FLOPs add the recomputed work. Full recompute repeats every layer's forward (4/3 of
+// the layer FLOPs, Narayanan et al. 2021 eq. 3: 96 B s l h^2 (1 + s/6h + V/16lh) = 4/3 of the
+// 72 ... without recompute); selective recomputation repeats only the attention score and
+// softmax work (Korthikanti et al. 2022 sec. 5): the forward QK^T and AV products, 4 L a_w s
+// per token (a_w = heads x head_dim); its memory traffic is in step_time.cuh. A fused
+// attention kernel (FlashAttention, Dao et al. 2022, sec. 3.1; FlashAttention-2, Dao 2023,
+// alg. 2) never stores the scores: its backward pass recomputes S = Q K^T, one of the two
+// attention products, 2 L a_w s per token more, in every recompute mode; selective
+// recomputation then has nothing left to recompute (the attention core it would repeat is
+// inside the kernel).
 //
-// A fused attention kernel (FlashAttention, Dao et al. 2022, sec. 3.1; FlashAttention-2, Dao
-// 2023, alg. 2) never stores the scores: its backward pass recomputes S = Q K^T, one of the two
-// attention products, 2 L h s per token more, in every recompute mode; selective recomputation
-// then has nothing left to recompute (the attention core it would repeat is inside the kernel).
-FC_HD inline double hardware_flop_per_token(const transformer_shape& m, int recompute, int fused_attention = 0)
-{
-  const double layers = model_flop_per_token(m) - logit_flop_per_token(m);
-  const double fused = fused_attention != 0 ? 2.0 * m.layers * attention_width(m) * m.seq : 0.0;
-  if (recompute == static_cast<int>(recompute_mode::full)) {
-    return layers * 4.0 / 3.0 + logit_flop_per_token(m) + fused;
-  }
-  if (recompute == static_cast<int>(recompute_mode::selective) && fused_attention == 0) {
-    return model_flop_per_token(m) + 4.0 * m.layers * attention_width(m) * m.seq;
-  }
-  return model_flop_per_token(m) + fused;
-}
-
-// The attention core's share of the hardware FLOPs per token (the Q K^T and A V products with
-// their recomputation): PaLM's 12 L (heads x head_dim) s, 4/3 of it under full recompute, plus
-// selective recompute's 4 L a_w s or the fused kernel's 2 L a_w s (above). FP8 training recipes
+// The FLOPs are kept in two parts because they run at different peaks: FP8 training recipes
 // run only the linear layers in FP8; the attention core stays in BF16 (Transformer Engine's
-// fp8_autocast covers its Linear modules; FlashAttention runs in BF16), so its time is costed at
-// the BF16 peak (step_time.cuh).
+// fp8_autocast covers its Linear modules; FlashAttention runs in BF16; step_time.cuh).
+
+// The attention core (the Q K^T and A V products with their recomputation): PaLM's 12 L a_w s.
 FC_HD inline double attention_core_flop_per_token(const transformer_shape& m, int recompute, int fused_attention = 0)
 {
   const double lws = m.layers * attention_width(m) * m.seq;
@@ -135,6 +122,20 @@ FC_HD inline double attention_core_flop_per_token(const transformer_shape& m, in
     f += 2.0 * lws;
   }
   return f;
+}
+
+// The layers' linear matmuls (every weight a token passes through but the LM head), 4/3 of
+// them under full recompute.
+FC_HD inline double linear_layer_flop_per_token(const transformer_shape& m, int recompute)
+{
+  const double linear = model_flop_per_token(m) - 12.0 * m.layers * attention_width(m) * m.seq - logit_flop_per_token(m);
+  return recompute == static_cast<int>(recompute_mode::full) ? linear * 4.0 / 3.0 : linear;
+}
+
+FC_HD inline double hardware_flop_per_token(const transformer_shape& m, int recompute, int fused_attention = 0)
+{
+  return linear_layer_flop_per_token(m, recompute) + attention_core_flop_per_token(m, recompute, fused_attention) +
+         logit_flop_per_token(m);
 }
 
 // Megatron's count per iteration with full recompute, for comparison with the published

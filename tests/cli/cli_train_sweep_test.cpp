@@ -302,6 +302,16 @@ TEST(cli_validate, every_run_set_with_its_fit_status)
 namespace fleetcap {
 namespace {
 
+// A run file made of what `train --json` printed: its model, system, precision and layout.
+std::filesystem::path write_run_file(const nlohmann::json& printed, const char* name)
+{
+  const nlohmann::json run = {{"model", printed["model"]}, {"system", printed["system"]},
+                              {"precision", printed["precision"]}, {"layout", printed["layout"]}};
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << run.dump();
+  return path;
+}
+
 // `train --json` prints the model, system, precision and a named layout; written back as a
 // run file they give the same estimate through `--config`. Uneven stages and context
 // parallelism travel with the layout.
@@ -315,13 +325,7 @@ TEST(cli_train, json_layout_feeds_back_as_a_run_file)
   const auto j = nlohmann::json::parse(first.out);
   EXPECT_EQ(j["layout"]["recompute"], "selective");
   EXPECT_EQ(j["layout"]["first_stage_layers"].get<double>(), 7);
-  const nlohmann::json run = {{"model", j["model"]}, {"system", j["system"]}, {"precision", j["precision"]},
-                              {"layout", j["layout"]}};
-  const auto path = std::filesystem::temp_directory_path() / "fleetcap_run_config.json";
-  {
-    std::ofstream f(path);
-    f << run.dump();
-  }
+  const auto path = write_run_file(j, "fleetcap_run_config.json");
   const auto again = test::run_fleetcap({"train", "--config", path.string(), "--tokens", "15.6e12", "--json"});
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_DOUBLE_EQ(nlohmann::json::parse(again.out)["step_seconds"].get<double>(), j["step_seconds"].get<double>());
@@ -369,13 +373,7 @@ TEST(cli_train, expert_parallel_layout_runs_round_trips_and_is_searched)
   const auto s = nlohmann::json::parse(shape.out);
   EXPECT_DOUBLE_EQ(s["step_seconds"].get<double>(), j["step_seconds"].get<double>());
   EXPECT_EQ(s["model"]["dense_ffn"].get<double>(), 18432);
-  const nlohmann::json run = {{"model", s["model"]}, {"system", s["system"]}, {"precision", s["precision"]},
-                              {"layout", s["layout"]}};
-  const auto path = std::filesystem::temp_directory_path() / "fleetcap_moe_run_config.json";
-  {
-    std::ofstream f(path);
-    f << run.dump();
-  }
+  const auto path = write_run_file(s, "fleetcap_moe_run_config.json");
   const auto again = test::run_fleetcap({"train", "--config", path.string(), "--tokens", "14.8e12", "--json"});
   std::filesystem::remove(path);
   ASSERT_EQ(again.code, 0) << again.err;
