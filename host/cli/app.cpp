@@ -119,6 +119,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
   setup_fleet(app, commands);
   setup_comply(app, commands);
   setup_train(app, commands);
+  setup_serve(app, commands);
   setup_calibrate(app, commands);
   setup_validate(app, commands);
   setup_sweep(app, commands);

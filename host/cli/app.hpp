@@ -70,8 +70,11 @@ void setup_calibrate(CLI::App& app, std::vector<std::pair<CLI::App*, command_run
 void setup_sweep(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_bench(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_report(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
+void setup_serve(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 void setup_validate(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>>& commands);
 
+// `calibrate --serving`, in cmd_calibrate_serving.cpp.
+void run_calibrate_serving(context& ctx, const std::string& sets, const std::string& part, const std::string& out);
 // `comply --fleet`, in cmd_comply_fleet.cpp.
 void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const std::vector<rule>& rules,
                       const std::vector<const rule*>& selected, const date& today);

@@ -25,6 +25,7 @@ struct calibrate_options {
   std::string system;
   std::string out;
   std::string precision;  // default: the run set's
+  std::string serving_part;  // --serving PART: runs are serving measurement sets
 };
 
 double mean(const std::vector<double>& v)
@@ -45,6 +46,11 @@ std::string percent(double x) { return format_number(100 * x, 2) + "%"; }
 
 void run_calibrate(context& ctx, const calibrate_options& o)
 {
+  if (!o.serving_part.empty()) {
+    FC_EXPECTS(o.system.empty() && o.precision.empty(), "calibrate --serving: --system and --precision are for run sets");
+    run_calibrate_serving(ctx, o.runs, o.serving_part, o.out);
+    return;
+  }
   // Opened before the fit, so an unwritable --out fails before the work and leaves no file.
   std::optional<output_file> out_file;
   if (!o.out.empty()) {
@@ -186,6 +192,9 @@ void setup_calibrate(CLI::App& app, std::vector<std::pair<CLI::App*, command_run
   cmd->add_option("runs", o->runs, "Run set file (or catalogue id, e.g. megatron-selene-2021)")->required()->type_name("RUNS");
   cmd->add_option("--system", o->system, "System to calibrate, an id or a system file (default: the run set's)")->type_name("ID|FILE");
   cmd->add_option("--out", o->out, "Write the calibrated system file here")->type_name("FILE");
+  cmd->add_option("--serving", o->serving_part,
+                  "Fit PART's serving profile instead; RUNS is then a comma list of serving measurement sets")
+      ->type_name("PART");
   cmd->add_option("--precision", o->precision, "Precision of the measured runs (default: the run set's \"precision\", else bf16)");
   commands.emplace_back(cmd, [o](context& ctx) { run_calibrate(ctx, *o); });
 }

@@ -11,6 +11,7 @@
 #include "app.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
+#include "fleetcap/serving.hpp"
 #include "fleetcap/training.hpp"
 #include "kernels/training.cuh"
 #include "output.hpp"
@@ -22,7 +23,105 @@ namespace {
 struct validate_options {
   std::vector<std::string> sets;  // empty: all
   std::string system;             // empty: each set's own
+  bool training_only = false;
+  bool serving_only = false;
 };
+
+bool names_serving_set(const std::string& arg, const catalog_source& source)
+{
+  if (arg.find(".measurements.json") != std::string::npos) {
+    return true;
+  }
+  for (const auto& f : source.json_files("data/serving")) {
+    if (f.name.find("/" + arg + ".measurements.json") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether a part's serving profile was fitted on a set: an in-sample error is not a validation.
+std::string serving_fit_status(const serving_profile& p, const std::string& set_id)
+{
+  if (p.calibrated_on.empty()) {
+    return "not fitted (" + (p.origin == "default" ? std::string("default efficiencies") : p.origin) + ")";
+  }
+  if (std::find(p.calibrated_on.begin(), p.calibrated_on.end(), set_id) != p.calibrated_on.end()) {
+    return "IN-SAMPLE";
+  }
+  return "held out";
+}
+
+// The serving measurement sets: every row predicted on its part's profile, or why not.
+nlohmann::json validate_serving(context& ctx, const std::vector<std::string>& ids)
+{
+  const auto& parts = ctx.parts();
+  const auto workloads = load_workloads(ctx.catalog());
+  const auto profiles = load_serving_profiles(ctx.catalog(), parts);
+  std::vector<serving_measurement_set> sets;
+  if (ids.empty()) {
+    sets = load_serving_measurements(ctx.catalog(), workloads, parts);
+  } else {
+    for (const auto& id : ids) {
+      sets.push_back(load_serving_measurement_set(id, ctx.catalog(), workloads, parts));
+    }
+  }
+  nlohmann::json jsets = nlohmann::json::array();
+  auto& out = ctx.out();
+  for (const auto& set : sets) {
+    nlohmann::json rows = nlohmann::json::array();
+    text_table t({"measurement", "part", "fit", "published", "predicted", "error"}, {false, false, false, true, true, true});
+    double in_sum = 0, out_sum = 0, worst = 0;
+    std::size_t in_n = 0, out_n = 0, skipped = 0;
+    for (const auto& m : set.measurements) {
+      const auto& part = find_part(parts, m.part);
+      const auto profile = serving_profile_for(profiles, part);
+      const auto pr = predict_measurement(m, find_workload(workloads, m.model), part, profile);
+      const std::string fit = serving_fit_status(profile, set.id);
+      nlohmann::json row = {{"name", m.name}, {"part", m.part}, {"model", m.model}, {"metric", m.metric},
+                            {"published", m.value}, {"fit", fit}};
+      if (!pr.evaluated) {
+        ++skipped;
+        row["predicted"] = json_unknown();
+        row["why_not"] = pr.why_not;
+        t.add_row({m.name, m.part, fit, format_compact(m.value), "-", "not evaluated: " + pr.why_not});
+      } else {
+        const double e = pr.predicted / m.value - 1.0;
+        row["predicted"] = pr.predicted;
+        row["error"] = e;
+        if (fit == "IN-SAMPLE") {
+          in_sum += std::fabs(e);
+          ++in_n;
+        } else {
+          out_sum += std::fabs(e);
+          ++out_n;
+          worst = std::max(worst, std::fabs(e));
+        }
+        t.add_row({m.name, m.part, fit, format_compact(m.value), format_compact(pr.predicted),
+                   (e >= 0 ? "+" : "") + format_number(100 * e, 1) + "%"});
+      }
+      rows.push_back(row);
+    }
+    nlohmann::json js = {{"set", set.id}, {"metric_unit", "tokens_per_s"}, {"rows", rows},
+                         {"evaluated_in_sample", in_n}, {"evaluated_not_fitted", out_n}, {"not_evaluated", skipped}};
+    js["mean_abs_error_in_sample"] = in_n ? nlohmann::json(in_sum / in_n) : json_unknown();
+    js["mean_abs_error_not_fitted"] = out_n ? nlohmann::json(out_sum / out_n) : json_unknown();
+    jsets.push_back(js);
+    if (ctx.options().json) {
+      continue;
+    }
+    out << set.id << " (serving; " << set.origin << ")\n";
+    t.print(out);
+    out << "mean |error|: ";
+    out << (in_n ? format_number(100 * in_sum / in_n, 2) + "% over " + std::to_string(in_n) + " in-sample rows"
+                 : std::string("no in-sample rows"));
+    out << "; " << (out_n ? format_number(100 * out_sum / out_n, 2) + "% (max " + format_number(100 * worst, 1) +
+                                "%) over " + std::to_string(out_n) + " rows not fitted on"
+                          : std::string("no rows outside the fit"));
+    out << "; " << skipped << " not evaluated\n\n";
+  }
+  return jsets;
+}
 
 struct run_check {
   std::string name;
@@ -52,7 +151,14 @@ void run_validate(context& ctx, const validate_options& o)
 {
   const auto& parts = ctx.parts();
   const auto systems = load_systems(ctx.catalog(), parts);
-  const auto ids = o.sets.empty() ? run_set_ids(ctx.catalog()) : o.sets;
+  FC_EXPECTS(!(o.training_only && o.serving_only), "validate: --training and --serving are exclusive");
+  std::vector<std::string> ids, serving_ids;
+  for (const auto& arg : o.sets) {
+    (names_serving_set(arg, ctx.catalog()) ? serving_ids : ids).push_back(arg);
+  }
+  if (o.sets.empty() && !o.serving_only) {
+    ids = run_set_ids(ctx.catalog());
+  }
   nlohmann::json jsets = nlohmann::json::array();
   std::string text;
   for (const auto& id : ids) {
@@ -114,8 +220,12 @@ void run_validate(context& ctx, const validate_options& o)
     t.print(out);
     out << "mean |error| " << format_number(100 * mean, 2) << "%, max " << format_number(100 * worst, 2) << "%\n\n";
   }
+  nlohmann::json jserving = nlohmann::json::array();
+  if (!o.training_only && (o.sets.empty() || !serving_ids.empty())) {
+    jserving = validate_serving(ctx, serving_ids);
+  }
   if (ctx.options().json) {
-    ctx.out() << json_text(nlohmann::json{{"run_sets", jsets}});
+    ctx.out() << json_text(nlohmann::json{{"run_sets", jsets}, {"serving_sets", jserving}});
   }
 }
 
@@ -128,6 +238,8 @@ void setup_validate(CLI::App& app, std::vector<std::pair<CLI::App*, command_runn
   cmd->add_option("sets", o->sets, "Run set ids or files (default: every *.runs.json in the catalogue)")->type_name("RUNS");
   cmd->add_option("--system", o->system, "Predict every set on this system (id or file) instead of each set's own")
       ->type_name("ID|FILE");
+  cmd->add_flag("--training", o->training_only, "Only the training run sets");
+  cmd->add_flag("--serving", o->serving_only, "Only the serving measurement sets (data/serving/)");
   commands.emplace_back(cmd, [o](context& ctx) { run_validate(ctx, *o); });
 }
 

@@ -63,7 +63,7 @@ transformer_shape parse_shape_json(const nlohmann::json& j, const std::string& f
 {
   const detail::json_object_reader r(j, file, pointer);
   r.allow_only({"layers", "hidden", "heads", "kv_heads", "ffn", "seq", "vocab", "mlp", "experts", "top_k",
-                "tied_embeddings", "shared_experts", "dense_layers", "dense_ffn", "head_dim"});
+                "tied_embeddings", "shared_experts", "dense_layers", "dense_ffn", "head_dim", "mla"});
   transformer_shape m{};
   m.layers = whole(r, "layers", j);
   m.hidden = whole(r, "hidden", j);
@@ -90,6 +90,22 @@ transformer_shape parse_shape_json(const nlohmann::json& j, const std::string& f
   m.head_dim = j.contains("head_dim") ? whole(r, "head_dim", j) : 0.0;
   check_shape(m, file + ": " + pointer);
   return m;
+}
+
+// DeepSeek's multi-head latent attention, named as in the released config.json.
+latent_attention parse_latent_attention(const nlohmann::json& j, const std::string& file, const std::string& pointer)
+{
+  if (!j.is_object()) {
+    throw input_error(file + ": " + pointer + ": expected an object, got " + detail::describe_json(j));
+  }
+  const detail::json_object_reader r(j, file, pointer);
+  r.allow_only({"kv_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim"});
+  latent_attention a{};
+  a.kv_rank = whole(r, "kv_lora_rank", j);
+  a.rope_dim = whole(r, "qk_rope_head_dim", j);
+  a.qk_nope_dim = whole(r, "qk_nope_head_dim", j);
+  a.v_dim = whole(r, "v_head_dim", j);
+  return a;
 }
 
 parallel_layout parse_layout_json(const nlohmann::json& j, const std::string& file, const std::string& pointer)
@@ -393,6 +409,9 @@ std::vector<workload> load_workloads(const catalog_source& source)
       r.fail("shape", "missing required field");
     }
     w.shape = parse_shape_json(j.at("shape"), f.name, "/shape");
+    if (j.at("shape").contains("mla")) {
+      w.mla = parse_latent_attention(j.at("shape").at("mla"), f.name, "/shape/mla");
+    }
     w.parameters = positive(r, "parameters");
     const auto active = r.nullable_positive_range("active_parameters", 1.0);
     w.active_parameters = active.known() ? active.mid : 0.0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fleetcap/catalog.hpp"
+#include "kernels/serving_types.hpp"
 #include "kernels/training_types.hpp"
 
 namespace fleetcap {
@@ -50,6 +51,7 @@ struct workload {
   std::string id;
   std::string name;
   transformer_shape shape{};
+  latent_attention mla{};        ///< DeepSeek's latent attention (shape/mla); all 0 for MHA/GQA
   double parameters = 0;
   double active_parameters = 0;  ///< 0 when dense
   double tokens = 0;
