@@ -15,6 +15,7 @@
 #include "fleetcap/catalog.hpp"
 #include "fleetcap/fleet.hpp"
 #include "fleetcap/rules.hpp"
+#include "fleetcap/serving.hpp"
 #include "fleetcap/sweep.hpp"
 #include "fleetcap/training.hpp"
 #include "test_util.hpp"
@@ -61,6 +62,10 @@ void load_folder(const std::string& folder, const std::string& file, const catal
     load_specs(source);
   } else if (folder == "specs/systems") {
     load_systems(source, parts);
+  } else if (folder == "specs/serving") {
+    load_serving_profiles(source, parts);
+  } else if (folder == "data/serving") {
+    load_serving_measurements(source, load_workloads(source), parts);
   } else if (folder == "data/fleets") {
     load_fleets(source, parts);
   } else if (folder == "data/rules" || folder == "data/rules/groups") {
@@ -81,7 +86,7 @@ TEST(loader_bad_json, every_shipped_file_refuses_duplicate_keys_deep_nesting_and
   const auto builtin = builtin_catalog();
   const auto parts = load_specs(*builtin);
   int files = 0;
-  for (const char* folder : {"specs", "specs/systems", "data/fleets", "data/rules", "data/rules/groups", "data/capex",
+  for (const char* folder : {"specs", "specs/systems", "specs/serving", "data/serving", "data/fleets", "data/rules", "data/rules/groups", "data/capex",
                              "data/scenarios", "data/workloads"}) {
     for (const auto& f : builtin->json_files(folder)) {
       ++files;
