@@ -1,6 +1,6 @@
-// The serving measurements in data/serving/ (reference data for the inference model of issue
-// 14; no loader reads them yet): every file keeps the format data/serving/README.md promises,
-// so that the loader that comes later is not the first to find a malformed row.
+// The serving measurements in data/serving/ (the validation data of the serving model,
+// validate --serving): every file keeps the format data/serving/README.md promises, checked
+// here independently of the loader (host/src/serving.cpp).
 
 #include <gtest/gtest.h>
 
