@@ -12,6 +12,8 @@
 // bytes over HBM bandwidth and its FLOPs over the peak, and the operations run one after
 // another. Prefill is the same work for every prompt token at once, compute-bound.
 
+#include <math.h>
+
 #include "kernels/fc_hd.cuh"
 #include "kernels/serving_types.hpp"
 #include "kernels/training_types.hpp"
@@ -71,7 +73,7 @@ FC_HD inline serving_memory serving_memory_fit(const transformer_shape& m, const
   // Whole sequences per attention group (a runtime reserving each request's full length, as
   // TensorRT-LLM's default GUARANTEED_NO_EVICT scheduler does), times the groups.
   const double groups = l.chips / l.tp;
-  r.max_sequences = groups * static_cast<double>(static_cast<long long>(r.kv_capacity_tokens / per_sequence));
+  r.max_sequences = groups * floor(r.kv_capacity_tokens / per_sequence);
   r.fits = r.max_sequences >= 1.0 ? 1 : 0;
   return r;
 }

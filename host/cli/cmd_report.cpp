@@ -17,6 +17,7 @@
 #include "kernels/compliance.cuh"
 #include "kernels/training.cuh"
 #include "output.hpp"
+#include "serving_output.hpp"
 
 namespace fleetcap::cli {
 
@@ -431,6 +432,104 @@ void run_report(context& ctx, const report_options& opts)
       w.note("Technical test per part: no destination or owner applied (`fleetcap comply --part ID --destination CC "
              "--owner-hq CC`). Parts not made by a US vendor are not_applicable under US rules: not US-origin items, "
              "foreign direct product rule not evaluated.");
+    }
+  }
+
+  // --- 6. serving -------------------------------------------------------------------------------
+  {
+    // The reference: Llama 3 70B in 16-bit weights (every compared part has an FP16 peak), 1,024
+    // prompt + 1,024 output tokens, at the most tokens per chip (no latency target).
+    const auto workloads = load_workloads(ctx.catalog());
+    const auto& model = find_workload(workloads, "llama3-70b");
+    const auto profiles = load_serving_profiles(ctx.catalog(), *in.parts);
+    serving_question q;
+    q.precision = "fp16";
+    std::map<std::size_t, part_answer> answers;
+    const auto answer = [&](std::size_t index) -> const part_answer& {
+      auto it = answers.find(index);
+      if (it == answers.end()) {
+        it = answers.emplace(index, answer_for(model, (*in.parts)[index], profiles, q, false)).first;
+      }
+      return it->second;
+    };
+    text_table per_chip({"part", "output tokens/s per chip", "per day", "price $", "per day per $1k", "configuration", "profile"},
+                        {false, true, true, true, true, false, false});
+    nlohmann::json jparts = nlohmann::json::array();
+    for (const char* id : {"h20", "h100-sxm", "h200-sxm", "ascend-910b", "ascend-910c"}) {
+      const auto index = static_cast<std::size_t>(&find_part(*in.parts, id) - in.parts->data());
+      const auto& pa = answer(index);
+      const auto& price = (*in.parts)[index].price_usd;
+      nlohmann::json jp = {{"part", id}, {"profile", profile_status(pa.profile)}};
+      if (!pa.answer) {
+        jp["output_tokens_per_s_per_chip"] = json_unknown();
+        jp["why"] = pa.why_none;
+        per_chip.add_row({id, "-", "-", price.known() ? format_compact(price.mid) : "no price", "-", pa.why_none, ""});
+      } else {
+        const double rate = pa.answer->output_tokens_per_s_per_chip;
+        const auto& b = *pa.answer->best;
+        jp["output_tokens_per_s_per_chip"] = rate;
+        std::string per_dollar = "no price";
+        if (price.known()) {
+          const range d{rate * seconds_per_day / price.high * 1e3, rate * seconds_per_day / price.mid * 1e3,
+                        rate * seconds_per_day / price.low * 1e3};
+          jp["output_tokens_per_day_per_1000_usd"] = {{"low", d.low}, {"mid", d.mid}, {"high", d.high}};
+          per_dollar = format_compact_range(d);
+        } else {
+          jp["output_tokens_per_day_per_1000_usd"] = json_unknown();
+        }
+        per_chip.add_row({id, format_compact(rate), format_compact(rate * seconds_per_day),
+                          price.known() ? format_compact_range(price) : "no price", per_dollar,
+                          format_number(b.layout.chips, 0) + " x tp " + format_number(b.layout.tp, 0) + ", batch " +
+                              format_number(b.layout.batch, 0),
+                          pa.profile.origin == "default" ? "default (uncalibrated)"
+                                                         : (pa.profile.calibrated_on.empty() ? "transferred" : "fitted")});
+      }
+      jparts.push_back(jp);
+    }
+    const fleet* hopper = nullptr;
+    for (const auto& f : in.fleets) {
+      hopper = f.id == "hopper-2024" ? &f : hopper;
+    }
+    nlohmann::json jowners = nlohmann::json::array();
+    text_table owners({"owner", "units", "output tokens/day"}, {false, true, true});
+    std::vector<std::string> missing;
+    if (hopper) {
+      const auto holdings = resolve_holdings({*hopper}, *in.parts);
+      for (const auto& h : holdings) {
+        answer(h.part_index);
+      }
+      for (const auto& g : serving_by_group(holdings, *in.parts, answers, group_key::owner)) {
+        const auto& t = g.output_tokens_per_day;
+        const bool unknown = unknown_value(t);
+        owners.add_row({g.group, format_compact_range(g.units.value),
+                        unknown ? "unknown" : format_compact_range(t.value) + (t.incomplete ? "+" : "")});
+        nlohmann::json jg = {{"owner", g.group}};
+        jg["output_tokens_per_day"] = unknown ? json_unknown()
+                                              : nlohmann::json{{"low", t.value.low}, {"mid", t.value.mid}, {"high", t.value.high}};
+        jowners.push_back(jg);
+        if (t.incomplete) {
+          missing.push_back(g.group + ": " + missing_text(t, g.units));
+        }
+      }
+    }
+    j["serving"] = {{"model", model.id}, {"precision", q.precision}, {"input_len", q.input_len},
+                    {"output_len", q.output_len}, {"parts", jparts}, {"owners_2024", jowners}};
+    if (!json) {
+      w.heading("6. Serving: Llama 3 70B, 16-bit weights, 1,024 + 1,024 tokens per request (`fleetcap serve`)");
+      w.table(per_chip);
+      w.note("Output tokens/s per chip at the part's best replica and batch, no latency target (the most a chip "
+             "serves). Per day per $1k: output tokens per day per $1,000 of purchase price (the price range gives "
+             "the range). Profile: fitted on published TensorRT-LLM runs, transferred from the H100 fit (same "
+             "Hopper die), or the uncalibrated defaults (the Ascend parts: no published serving run is in "
+             "data/serving/). Held-out error of the fitted model: 23-39 % (`fleetcap validate --serving`).");
+      if (hopper) {
+        w.table(owners);
+        for (const auto& line : missing) {
+          w.note("  + " + line);
+        }
+        w.note("2024 Hopper purchases (hopper-2024) as Llama 3 70B output tokens per day, every unit serving at full "
+               "load around the clock: an upper bound on what the purchase could serve.");
+      }
     }
   }
 

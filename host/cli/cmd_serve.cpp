@@ -16,6 +16,7 @@
 #include "fleetcap/format.hpp"
 #include "fleetcap/serving.hpp"
 #include "output.hpp"
+#include "serving_output.hpp"
 
 namespace fleetcap::cli {
 
@@ -37,8 +38,6 @@ struct serve_options {
   double tokens_per_day = NAN;
   std::string profile;
 };
-
-constexpr double seconds_per_day = 86400.0;
 
 // What the model leaves out, printed with every answer (a term not costed is named, not free).
 const char* const not_modelled =
@@ -68,18 +67,6 @@ serving_question question_of(const serve_options& o)
   q.max_chips = o.max_chips;
   q.disaggregated = o.disaggregated;
   return q;
-}
-
-std::string profile_status(const serving_profile& p)
-{
-  if (p.origin == "default") {
-    return "default efficiencies (uncalibrated)";
-  }
-  std::string on;
-  for (const auto& s : p.calibrated_on) {
-    on += (on.empty() ? "" : ", ") + s;
-  }
-  return p.origin + (on.empty() ? " (not calibrated on this part's own measurements)" : " (calibrated on " + on + ")");
 }
 
 // Total (input + output) tokens per output token at the question's lengths.
@@ -149,34 +136,6 @@ void print_answer(std::ostream& out, const serving_answer& a, const serving_ques
   out << "  searched " << a.options_tried << " replica layouts (" << a.options_fitting << " fit in memory)\n";
 }
 
-struct part_answer {
-  const part_spec* part;
-  serving_profile profile;
-  std::optional<serving_answer> answer;
-  std::string why_none;  ///< when no answer: the reason (a missing figure, does not fit, ...)
-};
-
-part_answer answer_for(const workload& model, const part_spec& part, const std::vector<serving_profile>& profiles,
-                       const serving_question& q, bool throw_errors)
-{
-  part_answer pa{&part, serving_profile_for(profiles, part), std::nullopt, ""};
-  try {
-    auto a = best_serving(model, part, pa.profile, q);
-    if (a.best) {
-      pa.answer = a;
-    } else {
-      pa.why_none = a.why_none;
-    }
-  } catch (const input_error& e) {
-    if (throw_errors) {
-      throw;
-    }
-    pa.why_none = e.what();
-  }
-  FC_EXPECTS(!throw_errors || pa.answer, pa.why_none);
-  return pa;
-}
-
 std::string header_line(const workload& model, const serving_question& q, const std::string& kv)
 {
   std::ostringstream s;
@@ -208,35 +167,13 @@ void run_fleet_capacity(context& ctx, const serve_options& o, const workload& mo
     }
   }
   const auto key = parse_group_key(o.by);
-  std::map<std::string, std::vector<holding>> groups;
-  for (const auto& h : holdings) {
-    groups[group_of(h, parts, key)].push_back(h);
-  }
-  // Output tokens per day per unit: a point per part (the model has no range of its own).
-  const auto per_unit = [&](const holding& h) {
-    const auto& pa = by_part.at(h.part_index);
-    return pa.answer ? range::exact(pa.answer->output_tokens_per_s_per_chip * seconds_per_day) : range::unknown();
-  };
-  const auto units = [](const holding&) { return range::exact(1.0); };
-  // Groups by mid output tokens/day, largest first (unknown last), ties by name.
-  std::vector<std::pair<double, std::string>> ranked;
-  for (const auto& [g, hs] : groups) {
-    const auto t = sum_per_unit(hs, parts, per_unit);
-    ranked.emplace_back(unknown_value(t) ? -1.0 : t.value.mid, g);
-  }
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
-  std::vector<std::string> order;
-  for (const auto& r : ranked) {
-    order.push_back(r.second);
-  }
   nlohmann::json jgroups = nlohmann::json::array();
   text_table t({group_key_name(key), "units", "output tokens/day", "input + output tokens/day"}, {false, true, true, true});
   std::vector<std::string> missing_lines;
-  for (const auto& g : order) {
-    const auto u = sum_per_unit(groups[g], parts, units);
-    const auto tokens = sum_per_unit(groups[g], parts, per_unit);
+  for (const auto& row : serving_by_group(holdings, parts, by_part, key)) {
+    const auto& g = row.group;
+    const auto& u = row.units;
+    const auto& tokens = row.output_tokens_per_day;
     const double total_factor = total_per_output(q);
     range total = tokens.value;
     total.low *= total_factor;
