@@ -3,6 +3,7 @@
 // leave-one-model-out errors, and write a serving profile that `serve --profile` takes.
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -33,14 +34,28 @@ std::vector<std::string> split_commas(const std::string& text)
 
 }  // namespace
 
-void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std::string& part_id, const std::string& out_path)
+void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std::string& parts_arg, const std::string& out_path)
 {
-  std::optional<output_file> out_file;
-  if (!out_path.empty()) {
-    out_file.emplace(out_path);
-  }
   const auto& parts = ctx.parts();
-  const auto& part = find_part(parts, part_id);
+  std::vector<const part_spec*> fitted_parts;
+  for (const auto& id : split_commas(parts_arg)) {
+    fitted_parts.push_back(&find_part(parts, id));
+  }
+  // One part: --out is the profile file. Several (one joint fit): --out is a folder that gets
+  // one profile per part, named after it. Every file is opened before the fit.
+  std::vector<std::unique_ptr<output_file>> out_files;
+  if (!out_path.empty()) {
+    if (fitted_parts.size() == 1) {
+      out_files.push_back(std::make_unique<output_file>(out_path));
+    } else {
+      FC_EXPECTS(std::filesystem::is_directory(out_path),
+                 "--out: " + out_path + ": with several parts, --out must be an existing folder");
+      for (const auto* part : fitted_parts) {
+        out_files.push_back(std::make_unique<output_file>((std::filesystem::path(out_path) / (part->id + ".json")).string()));
+      }
+    }
+  }
+  const auto& part = *fitted_parts.front();
   const auto workloads = load_workloads(ctx.catalog());
   std::vector<serving_measurement_set> sets;
   std::vector<std::string> ids;
@@ -49,24 +64,37 @@ void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std:
     ids.push_back(sets.back().id);
   }
   const auto start = serving_profile_for(load_serving_profiles(ctx.catalog(), parts), part);
-  const auto fit = calibrate_serving(sets, workloads, part, start);
+  const auto fit = calibrate_serving(sets, workloads, fitted_parts, start);
+  std::string jointly;
+  for (const auto* x : fitted_parts) {
+    jointly += (jointly.empty() ? "" : ", ") + x->id;
+  }
   const auto& p = fit.profile;
   std::string on;
   for (const auto& id : ids) {
     on += (on.empty() ? "" : ", ") + id;
   }
-  const std::string summary = "Fitted by fleetcap calibrate --serving " + part.id + " on " + on + " (" +
-                              std::to_string(fit.rows) + " measurements): in-sample mean " + percent(fit.in_sample) +
-                              ", max " + percent(fit.in_sample_max) + "; leave-one-out mean " +
-                              percent(fit.leave_one_out) + "; leave-one-model-out mean " +
+  const std::string summary = "Fitted by fleetcap calibrate --serving " + jointly + " on " + on + " (" +
+                              std::to_string(fit.rows) + " measurements" +
+                              (fitted_parts.size() > 1 ? ", one fit for all these parts" : "") +
+                              "): in-sample mean " + percent(fit.in_sample) + ", max " + percent(fit.in_sample_max) +
+                              "; leave-one-out mean " + percent(fit.leave_one_out) + "; leave-one-model-out mean " +
                               percent(fit.leave_one_model_out) + ", worst model " +
-                              percent(fit.leave_one_model_out_max) + ". The in-sample figures are not a validation.";
+                              percent(fit.leave_one_model_out_max) + "; leave-one-set-out mean " +
+                              percent(fit.leave_one_set_out) + ", worst set " + percent(fit.leave_one_set_out_max) +
+                              ". The in-sample figures are not a validation.";
   nlohmann::json per_model = nlohmann::json::object();
   for (const auto& [id, e] : fit.per_model) {
     per_model[id] = e;
   }
-  if (out_file) {
-    const std::string id = std::filesystem::path(out_path).stem().string();
+  nlohmann::json per_set = nlohmann::json::object();
+  for (const auto& [id, e] : fit.per_set) {
+    per_set[id] = e;
+  }
+  for (std::size_t f = 0; f < out_files.size(); ++f) {
+    const auto& part = *fitted_parts[f];
+    auto* out_file = out_files[f].get();
+    const std::string id = std::filesystem::path(out_file->path()).stem().string();
     // A default profile's note describes the defaults, not the fitted values.
     nlohmann::json notes = start.origin == "default" ? nlohmann::json::array() : nlohmann::json(start.notes);
     notes.push_back(summary);
@@ -97,7 +125,7 @@ void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std:
   }
   auto& out = ctx.out();
   if (ctx.options().json) {
-    out << json_text({{"part", part.id},
+    out << json_text({{"parts", split_commas(parts_arg)},
                       {"sets", ids},
                       {"rows", fit.rows},
                       {"fitted",
@@ -111,9 +139,11 @@ void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std:
                       {"in_sample_max_abs_error", fit.in_sample_max},
                       {"leave_one_out_mean_abs_error", fit.leave_one_out},
                       {"leave_one_model_out_mean_abs_error", fit.leave_one_model_out},
-                      {"leave_one_model_out_per_model", per_model}});
+                      {"leave_one_model_out_per_model", per_model},
+                      {"leave_one_set_out_mean_abs_error", fit.leave_one_set_out},
+                      {"leave_one_set_out_per_set", per_set}});
   } else {
-    out << "Serving efficiencies of " << part.id << " fitted on " << on << " (" << fit.rows
+    out << "Serving efficiencies of " << jointly << " fitted on " << on << " (" << fit.rows
         << " measurements the model evaluates):\n";
     out << "  decode bandwidth " << format_number(p.decode_bandwidth, 2) << ", decode compute "
         << format_number(p.decode_compute, 2) << ", prefill compute " << format_number(p.prefill_compute, 2)
@@ -122,15 +152,20 @@ void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std:
         << format_number(p.collective_latency_s * 1e6, 0) << " us\n";
     out << "in-sample: mean " << percent(fit.in_sample) << ", max " << percent(fit.in_sample_max)
         << "; leave-one-out: mean " << percent(fit.leave_one_out) << "; leave-one-model-out: mean "
-        << percent(fit.leave_one_model_out) << "\n";
+        << (fit.per_model.empty() ? std::string("- (one model)") : percent(fit.leave_one_model_out))
+        << "; leave-one-set-out: mean "
+        << (fit.per_set.empty() ? std::string("- (one set)") : percent(fit.leave_one_set_out)) << "\n";
     for (const auto& [id, e] : fit.per_model) {
-      out << "  " << id << " held out: mean " << percent(e) << "\n";
+      out << "  model " << id << " held out: mean " << percent(e) << "\n";
+    }
+    for (const auto& [id, e] : fit.per_set) {
+      out << "  set " << id << " held out: mean " << percent(e) << "\n";
     }
   }
-  if (out_file) {
-    out_file->commit();
+  for (auto& f : out_files) {
+    f->commit();
     if (!ctx.options().json) {
-      out << "wrote " << out_path << " (use it as serve --profile " << out_path << ")\n";
+      out << "wrote " << f->path() << " (use it as serve --profile " << f->path() << ")\n";
     }
   }
 }

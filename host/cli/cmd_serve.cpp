@@ -286,7 +286,8 @@ void run_sizing(context& ctx, const serve_options& o, const workload& model, con
     const auto& b = *pa.answer->best;
     t.add_row({p->id, format_compact(per_chip), format_compact(chips), cost,
                format_number(b.layout.chips, 0) + " x tp " + format_number(b.layout.tp, 0) + ", batch " +
-                   format_number(b.layout.batch, 0) + (pa.profile.calibrated_on.empty() ? " (uncalibrated)" : "")});
+                   format_number(b.layout.batch, 0) + (pa.profile.origin == "default" ? " (uncalibrated)"
+                                                                   : pa.profile.calibrated_on.empty() ? " (transferred)" : "")});
   }
   if (ctx.options().json) {
     ctx.out() << json_text({{"model", model.id},

@@ -155,20 +155,24 @@ struct serving_answer {
 serving_answer best_serving(const workload& model, const part_spec& part, const serving_profile& profile,
                             const serving_question& q);
 
-/// @brief The fitted efficiencies, and the errors in-sample, leave-one-out and
-/// leave-one-model-out (mean absolute relative error over the evaluated rows).
+/// @brief The fitted efficiencies, and the errors in-sample, leave-one-out, leave-one-model-out
+/// and leave-one-set-out (mean absolute relative error over the evaluated rows; each held-out
+/// row predicted by a refit without it, its model or its set).
 struct serving_fit {
   serving_profile profile;
   std::size_t rows = 0;
   double in_sample = 0, in_sample_max = 0;
   double leave_one_out = 0;
   double leave_one_model_out = 0, leave_one_model_out_max = 0;
+  double leave_one_set_out = 0, leave_one_set_out_max = 0;
   std::vector<std::pair<std::string, double>> per_model;  ///< leave-one-model-out error per model
+  std::vector<std::pair<std::string, double>> per_set;    ///< leave-one-set-out error per set
 };
 
-/// @brief Fits a part's profile (decode bandwidth, decode and prefill compute, step overhead,
-/// collective latency) to the evaluated rows for that part in `sets` by grid search.
+/// @brief Fits one set of serving efficiencies (decode bandwidth, decode, prefill and expert
+/// compute, step overhead, collective latency) jointly to the evaluated rows of `parts` in
+/// `sets` by grid search; each part keeps its own spec-sheet figures and links.
 serving_fit calibrate_serving(const std::vector<serving_measurement_set>& sets, const std::vector<workload>& workloads,
-                              const part_spec& part, const serving_profile& start);
+                              const std::vector<const part_spec*>& parts, const serving_profile& start);
 
 }  // namespace fleetcap
