@@ -17,24 +17,11 @@ namespace fleetcap {
 
 namespace {
 
-std::string stem_of(const std::string& name)
-{
-  const auto slash = name.find_last_of('/');
-  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-  const auto dot = base.find('.');
-  return dot == std::string::npos ? base : base.substr(0, dot);
-}
+using detail::file_stem;
 
 double positive(const detail::json_object_reader& r, const char* key, double scale = 1.0)
 {
-  const auto v = r.nullable_positive_range(key, scale);
-  if (!v.known()) {
-    r.fail(key, "expected a positive number, got null");
-  }
-  if (!v.exact_value()) {
-    r.fail(key, "expected a single number, not a range");
-  }
-  return v.mid;
+  return detail::required_positive(r, key, scale);
 }
 
 double fraction(const detail::json_object_reader& r, const char* key)
@@ -46,10 +33,11 @@ double fraction(const detail::json_object_reader& r, const char* key)
   return x;
 }
 
+// Whole numbers here are counts of chips, tokens or sequences: at most 1e9.
 double whole(const detail::json_object_reader& r, const char* key, const nlohmann::json& obj)
 {
-  const double x = positive(r, key);
-  if (std::floor(x) != x || x > 1e9) {
+  const double x = detail::required_whole(r, key, obj);
+  if (x > 1e9) {
     r.fail(key, "expected a whole number from 1 to 1e9, got " + obj.at(key).dump());
   }
   return x;
@@ -87,8 +75,8 @@ serving_profile parse_serving_profile(const catalog_file& file, const std::vecto
   serving_profile p;
   p.origin = file.name;
   p.id = r.required_string("id");
-  if (p.id != stem_of(file.name)) {
-    r.fail("id", "\"" + p.id + "\" does not match the file name (expected \"" + stem_of(file.name) + "\")");
+  if (p.id != file_stem(file.name)) {
+    r.fail("id", "\"" + p.id + "\" does not match the file name (expected \"" + file_stem(file.name) + "\")");
   }
   r.required_string("name");
   p.part = r.required_string("part");
@@ -254,8 +242,8 @@ serving_measurement_set parse_serving_measurements(const catalog_file& file, con
   serving_measurement_set set;
   set.origin = file.name;
   set.id = r.required_string("id");
-  if (set.id != stem_of(file.name)) {
-    r.fail("id", "\"" + set.id + "\" does not match the file name (expected \"" + stem_of(file.name) + "\")");
+  if (set.id != file_stem(file.name)) {
+    r.fail("id", "\"" + set.id + "\" does not match the file name (expected \"" + file_stem(file.name) + "\")");
   }
   set.name = r.required_string("name");
   set.notes = r.string_array("notes", false);
@@ -360,10 +348,10 @@ serving_measurement_set load_serving_measurement_set(const std::string& id_or_pa
     if (f.name.find(".measurements.json") == std::string::npos) {
       continue;
     }
-    if (stem_of(f.name) == id_or_path) {
+    if (file_stem(f.name) == id_or_path) {
       return parse_serving_measurements(f, workloads, parts);
     }
-    ids.push_back(stem_of(f.name));
+    ids.push_back(file_stem(f.name));
   }
   throw input_error(id_or_path + ": no such file, and " + unknown_id_message("serving measurement set", id_or_path, ids));
 }

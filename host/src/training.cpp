@@ -15,33 +15,16 @@ namespace fleetcap {
 
 namespace {
 
-std::string stem_of(const std::string& name)
-{
-  const auto slash = name.find_last_of('/');
-  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-  const auto dot = base.find('.');
-  return dot == std::string::npos ? base : base.substr(0, dot);
-}
+std::string stem_of(const std::string& name) { return detail::file_stem(name); }
 
 double positive(const detail::json_object_reader& r, const char* key, double scale = 1.0)
 {
-  const auto v = r.nullable_positive_range(key, scale);
-  if (!v.known()) {
-    r.fail(key, "expected a positive number, got null");
-  }
-  if (!v.exact_value()) {
-    r.fail(key, "expected a single number, not a range");
-  }
-  return v.mid;
+  return detail::required_positive(r, key, scale);
 }
 
 double whole(const detail::json_object_reader& r, const char* key, const nlohmann::json& obj)
 {
-  const double x = positive(r, key);
-  if (std::floor(x) != x) {
-    r.fail(key, "expected a whole number, got " + obj.at(key).dump());
-  }
-  return x;
+  return detail::required_whole(r, key, obj);
 }
 
 // A count that may be 0 (shared experts, dense layers): a whole number 0 .. 1e6 (1.0 as

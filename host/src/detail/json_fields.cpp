@@ -389,4 +389,33 @@ std::vector<std::string> json_object_reader::string_array(const char* key, bool 
   return out;
 }
 
+std::string file_stem(const std::string& name)
+{
+  const auto slash = name.find_last_of('/');
+  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  const auto dot = base.find('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
+double required_positive(const json_object_reader& r, const char* key, double scale)
+{
+  const auto v = r.nullable_positive_range(key, scale);
+  if (!v.known()) {
+    r.fail(key, "expected a positive number, got null");
+  }
+  if (!v.exact_value()) {
+    r.fail(key, "expected a single number, not a range");
+  }
+  return v.mid;
+}
+
+double required_whole(const json_object_reader& r, const char* key, const nlohmann::json& object)
+{
+  const double x = required_positive(r, key);
+  if (std::floor(x) != x) {
+    r.fail(key, "expected a whole number, got " + object.at(key).dump());
+  }
+  return x;
+}
+
 }  // namespace fleetcap::detail

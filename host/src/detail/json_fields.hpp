@@ -43,6 +43,16 @@ class json_object_reader {
   std::string m_pointer;
 };
 
+// The id a catalogue file must carry: its name without folders and from the first dot on
+// ("data/workloads/dgxc-h100-bf16-2025.runs.json" -> "dgxc-h100-bf16-2025").
+std::string file_stem(const std::string& name);
+
+// A required single positive finite number (no range, no null), times `scale`.
+double required_positive(const json_object_reader& r, const char* key, double scale = 1.0);
+
+// A required positive whole number.
+double required_whole(const json_object_reader& r, const char* key, const nlohmann::json& object);
+
 // Parses text as JSON; on failure throws input_error "FILE: line L, column C: message".
 nlohmann::json parse_json(const std::string& file, const std::string& text);
 
