@@ -201,8 +201,10 @@ FC_HD inline double touched_expert_fraction(const transformer_shape& m, double t
   const double idle = 1.0 - m.top_k / m.experts;
   double p = 1.0;
   // idle^tokens by squaring (no pow on every backend's fast path); tokens is a whole number.
+  // Past 1e9 tokens no expert stays idle at any routing this model serves; the cap also keeps
+  // the cast to an integer defined.
   double base = idle;
-  for (long long n = static_cast<long long>(tokens); n > 0; n >>= 1) {
+  for (long long n = static_cast<long long>(serving_min(tokens, 1e9)); n > 0; n >>= 1) {
     if (n & 1) {
       p *= base;
     }
