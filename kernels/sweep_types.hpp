@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "kernels/compliance_types.hpp"
+#include "kernels/serving_types.hpp"
 #include "kernels/training_types.hpp"
 
 namespace fleetcap {
@@ -15,12 +16,13 @@ inline constexpr int sweep_max_metrics = 8;
 inline constexpr int sweep_max_predicates = 4;
 inline constexpr int sweep_max_bins = 32;
 inline constexpr int sweep_max_parts = 32;
+inline constexpr int sweep_max_models = 8;
 // Quantile bins: up to 64 edges placed per group from a sample of it (host/src/sweep_bins.cpp),
 // so 65 bins: below the first edge, between edges, at or above the last.
 inline constexpr int sweep_max_quantile_edges = 64;
 inline constexpr int sweep_max_quantile_bins = sweep_max_quantile_edges + 1;
 
-enum class sweep_evaluator : int { training = 0, layout = 1, compliance = 2, capacity = 3 };
+enum class sweep_evaluator : int { training = 0, layout = 1, compliance = 2, capacity = 3, serving = 4 };
 
 // A scenario input drawn per sample (Monte Carlo), parameters a, b, c as listed.
 enum class sweep_distribution : int {
@@ -49,6 +51,22 @@ struct sweep_part {
   double eight_bit_ops_per_s;
   double price_usd;
   int domestic;  // vendor in the scenario's domestic country
+};
+
+// Serving evaluator: a part's serving figures (memory, links, its profile's efficiencies) and its
+// dense peaks by weight width (16-bit: BF16, else FP16; 8-bit: FP8, else INT8; 4-bit: FP4); 0
+// where the part has none. The figures' own peak fields are set per point from these.
+struct sweep_serving_part {
+  double peak_16bit;
+  double peak_8bit;
+  double peak_4bit;
+  serving_figures figures;
+};
+
+// Serving evaluator: a model's shape and attention cache (a "model" axis indexes these).
+struct sweep_serving_model {
+  transformer_shape shape;
+  latent_attention mla;
 };
 
 struct sweep_config {
@@ -98,6 +116,9 @@ struct sweep_config {
   transformer_shape shape;         // layout evaluator
   system_figures system;           // layout evaluator
   rule_3a090_2023_params rule;     // compliance evaluator
+  int serving_model_count;         // serving evaluator
+  sweep_serving_model serving_models[sweep_max_models];
+  sweep_serving_part serving_parts[sweep_max_parts];
 };
 
 // Reduction state of a range of points. Ties go to the lowest index.

@@ -14,6 +14,7 @@
 #include "fleetcap/error.hpp"
 #include "fleetcap/format.hpp"
 #include "fleetcap/rules.hpp"
+#include "fleetcap/serving.hpp"
 #include "fleetcap/training.hpp"
 #include "fleetcap/sweep_evaluators.hpp"
 #include "kernels/sweep.cuh"
@@ -111,10 +112,11 @@ double finite_number(const detail::json_object_reader& r, const nlohmann::json& 
 }
 
 sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const std::string& pointer,
-                      const evaluator_spec& ev, const std::vector<part_spec>& parts, std::vector<std::string>& part_table)
+                      const evaluator_spec& ev, const std::vector<part_spec>& parts, std::vector<std::string>& part_table,
+                      const catalog_source& catalog, std::vector<std::string>& model_table)
 {
   const detail::json_object_reader r(j, file, pointer);
-  r.allow_only({"name", "values", "linear", "log", "parts"});
+  r.allow_only({"name", "values", "linear", "log", "parts", "models"});
   sweep_axis a;
   a.name = r.required_string("name");
   if (index_of(ev.inputs, a.name) < 0) {
@@ -123,14 +125,39 @@ sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const st
                        (near.empty() ? "" : "; did you mean \"" + near[0] + "\"?"));
   }
   const int kinds = (j.contains("values") ? 1 : 0) + (j.contains("linear") ? 1 : 0) + (j.contains("log") ? 1 : 0) +
-                    (j.contains("parts") ? 1 : 0);
+                    (j.contains("parts") ? 1 : 0) + (j.contains("models") ? 1 : 0);
   if (kinds != 1) {
-    r.fail("name", "give exactly one of \"values\", \"linear\", \"log\" or \"parts\"");
+    r.fail("name", "give exactly one of \"values\", \"linear\", \"log\", \"parts\" or \"models\"");
   }
   if (a.name == "part" && !j.contains("parts")) {
     r.fail("name", "the part axis takes \"parts\": [ids]");
   }
-  if (j.contains("parts")) {
+  if (a.name == "model" && !j.contains("models")) {
+    r.fail("name", "the model axis takes \"models\": [workload ids]");
+  }
+  if (j.contains("models")) {
+    if (a.name != "model") {
+      r.fail("models", "only the \"model\" axis takes workload ids");
+    }
+    const auto ids = r.string_array("models", true);
+    const auto workloads = load_workloads(catalog);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      try {
+        (void)find_workload(workloads, ids[i]);
+      } catch (const input_error& e) {
+        throw input_error(file + ": " + pointer + "/models/" + std::to_string(i) + ": " + e.what());
+      }
+      auto it = std::find(model_table.begin(), model_table.end(), ids[i]);
+      if (it == model_table.end()) {
+        FC_EXPECTS(model_table.size() < static_cast<std::size_t>(sweep_max_models),
+                   file + ": " + pointer + "/models: at most " + std::to_string(sweep_max_models) + " models");
+        model_table.push_back(ids[i]);
+        it = model_table.end() - 1;
+      }
+      a.values.push_back(static_cast<double>(it - model_table.begin()));
+      a.labels.push_back(ids[i]);
+    }
+  } else if (j.contains("parts")) {
     if (a.name != "part") {
       r.fail("parts", "only the \"part\" axis takes part ids");
     }
@@ -332,6 +359,7 @@ struct scenario_parse {
   sweep_plan plan;
   evaluator_spec ev;
   std::vector<std::string> part_table;  // the parts the evaluator's table holds, by index
+  std::vector<std::string> model_table; // the models the serving evaluator's table holds, by index
   std::vector<sweep_axis> declared;     // the axes in the file's order
   std::vector<std::string> group_by;
   std::string precision_name;
@@ -461,7 +489,8 @@ void parse_grid(scenario_parse& s)
     r.fail("axes", "expected a non-empty array of axes");
   }
   for (std::size_t i = 0; i < j.at("axes").size(); ++i) {
-    declared.push_back(parse_axis(j.at("axes")[i], file.name, "/axes/" + std::to_string(i), ev, parts, part_table));
+    declared.push_back(parse_axis(j.at("axes")[i], file.name, "/axes/" + std::to_string(i), ev, parts, part_table,
+                                  s.catalog, s.model_table));
     if (declared.back().labels.empty()) {
       for (std::size_t k = 0; k < declared.back().values.size(); ++k) {
         const auto problem = input_domain_problem(ev, declared.back().name, declared.back().values[k]);
@@ -648,6 +677,67 @@ void parse_reductions(scenario_parse& s)
 
 }
 
+// The serving evaluator's figures of a part: memory, links and its serving profile's
+// efficiencies (serving_figures_for), with the dense peak of each weight width kept apart.
+sweep_serving_part serving_part_of(const part_spec& part, const serving_profile& profile, const std::string& file)
+{
+  const auto peak = [&](numeric_format a, numeric_format b) {
+    const auto& pa = part.dense_peak_ops_per_s[static_cast<std::size_t>(a)];
+    const auto& pb = part.dense_peak_ops_per_s[static_cast<std::size_t>(b)];
+    return pa.known() ? pa.mid : pb.known() ? pb.mid : 0.0;
+  };
+  sweep_serving_part out{};
+  out.peak_16bit = peak(numeric_format::bf16, numeric_format::fp16);
+  out.peak_8bit = peak(numeric_format::fp8, numeric_format::int8);
+  out.peak_4bit = peak(numeric_format::fp4, numeric_format::fp4);
+  // Any known peak stands in for the figures' own: the evaluator sets it per point.
+  serving_precision_choice choice{};
+  choice.compute = out.peak_16bit > 0 ? (part.dense_peak_ops_per_s[static_cast<std::size_t>(numeric_format::bf16)].known()
+                                             ? numeric_format::bf16
+                                             : numeric_format::fp16)
+                   : out.peak_8bit > 0 ? (part.dense_peak_ops_per_s[static_cast<std::size_t>(numeric_format::fp8)].known()
+                                              ? numeric_format::fp8
+                                              : numeric_format::int8)
+                                       : numeric_format::fp4;
+  FC_EXPECTS(out.peak_16bit > 0 || out.peak_8bit > 0 || out.peak_4bit > 0,
+             file + ": part " + part.id + " has no dense 16-, 8- or 4-bit peak to serve with");
+  try {
+    out.figures = serving_figures_for(part, profile, choice);
+  } catch (const input_error& e) {
+    throw input_error(file + ": part " + part.id + ": " + e.what());
+  }
+  return out;
+}
+
+// The serving evaluator's model table: a "model" axis, or the scenario's "model".
+void set_up_serving(scenario_parse& s)
+{
+  auto& c = s.plan.config;
+  if (s.model_table.empty()) {
+    if (!s.j.contains("model")) {
+      s.r.fail("model", "the serving evaluator needs \"model\" (a workload id) or a \"model\" axis with \"models\"");
+    }
+    s.model_table.push_back(s.r.required_string("model"));
+    c.fixed[1] = 0.0;
+  } else if (s.j.contains("model")) {
+    s.r.fail("model", "give the model either here or as a \"model\" axis, not both");
+  }
+  if (s.part_table.empty()) {
+    s.r.fail("axes", "the serving evaluator needs a part: \"fixed\": {\"part\": ID} or a \"part\" axis");
+  }
+  const auto workloads = load_workloads(s.catalog);
+  c.serving_model_count = static_cast<int>(s.model_table.size());
+  for (std::size_t m = 0; m < s.model_table.size(); ++m) {
+    const auto* w = &workloads.front();
+    try {
+      w = &find_workload(workloads, s.model_table[m]);
+    } catch (const input_error& e) {
+      throw input_error(s.file.name + ": /model: " + e.what());
+    }
+    c.serving_models[m] = {w->shape, w->mla};
+  }
+}
+
 // The evaluator's tables (parts, system and model, rule), and inputs that still have no value.
 void set_up_tables(scenario_parse& s, const transformer_shape* shape, const system_spec* system_override)
 {
@@ -693,6 +783,9 @@ void set_up_tables(scenario_parse& s, const transformer_shape* shape, const syst
       r.fail("model", "the layout evaluator needs \"model\": a workload id from data/workloads/");
     }
   }
+  if (ev.kind == sweep_evaluator::serving) {
+    set_up_serving(s);
+  }
   if (ev.kind == sweep_evaluator::compliance) {
     const auto rules = load_rules(catalog);
     const rule& base = find_rule(rules, "us-3a090-2023");
@@ -709,19 +802,23 @@ void set_up_tables(scenario_parse& s, const transformer_shape* shape, const syst
     }
   }
   // Every input without a default must be fixed or an axis.
+  const bool s_model_table_empty = s.model_table.empty();
   for (std::size_t s = 0; s < ev.inputs.size(); ++s) {
     const bool on_axis = std::any_of(declared.begin(), declared.end(), [&](const sweep_axis& a) { return a.name == ev.inputs[s]; });
-    if (!on_axis && std::isnan(c.fixed[s]) && !(ev.inputs[s] == "part" && !part_table.empty())) {
+    if (!on_axis && std::isnan(c.fixed[s]) && !(ev.inputs[s] == "part" && !part_table.empty()) &&
+        !(ev.inputs[s] == "model" && !s_model_table_empty)) {
       r.fail("fixed", "input \"" + ev.inputs[s] + "\" has no value: give it in \"fixed\" or as an axis");
     }
   }
 
+  const auto serving_profiles =
+      ev.kind == sweep_evaluator::serving ? load_serving_profiles(catalog, parts) : std::vector<serving_profile>{};
   const std::string domestic = j.contains("domestic_country") ? r.required_string("domestic_country") : "CN";
   c.part_count = static_cast<int>(part_table.size());
   for (std::size_t p = 0; p < part_table.size(); ++p) {
     const auto& part = find_part(parts, part_table[p]);
     const auto& peak = part.dense_peak_ops_per_s[static_cast<std::size_t>(precision)];
-    FC_EXPECTS(peak.known() || ev.kind == sweep_evaluator::capacity,
+    FC_EXPECTS(peak.known() || ev.kind == sweep_evaluator::capacity || ev.kind == sweep_evaluator::serving,
                file.name + ": part " + part.id + " has no dense " + precision_name + " peak");
     auto mid_or_zero = [](const range& x) { return x.known() ? x.mid : 0.0; };
     const auto figures = part.figures(1);
@@ -733,6 +830,9 @@ void set_up_tables(scenario_parse& s, const transformer_shape* shape, const syst
                   std::max(fp8, int8), mid_or_zero(part.price_usd), part.vendor_country == domestic ? 1 : 0};
     if (ev.kind == sweep_evaluator::capacity) {
       check_capacity_figures(plan, c.parts[p], part, precision, format, r, p);
+    }
+    if (ev.kind == sweep_evaluator::serving) {
+      c.serving_parts[p] = serving_part_of(part, serving_profile_for(serving_profiles, part), file.name);
     }
   }
 }

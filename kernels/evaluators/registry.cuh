@@ -6,6 +6,7 @@
 #include "kernels/evaluators/capacity.cuh"
 #include "kernels/evaluators/compliance.cuh"
 #include "kernels/evaluators/layout.cuh"
+#include "kernels/evaluators/serving.cuh"
 #include "kernels/evaluators/training.cuh"
 
 // clang-format off
@@ -13,7 +14,8 @@
   X(training_evaluator)              \
   X(layout_evaluator)                \
   X(compliance_evaluator)            \
-  X(capacity_evaluator)
+  X(capacity_evaluator)              \
+  X(serving_evaluator)
 // clang-format on
 
 namespace fleetcap {
@@ -38,9 +40,10 @@ struct any_builtin_evaluator {
   }
 };
 
-// The first four keep the indices the host's evaluator-specific set-up refers to.
+// The built-in five keep the indices the host's evaluator-specific set-up refers to.
 static_assert(static_cast<int>(sweep_evaluator::training) == 0 && static_cast<int>(sweep_evaluator::layout) == 1 &&
-                  static_cast<int>(sweep_evaluator::compliance) == 2 && static_cast<int>(sweep_evaluator::capacity) == 3,
+                  static_cast<int>(sweep_evaluator::compliance) == 2 && static_cast<int>(sweep_evaluator::capacity) == 3 &&
+                  static_cast<int>(sweep_evaluator::serving) == 4,
               "sweep_evaluator follows the registry's order");
 
 }  // namespace fleetcap

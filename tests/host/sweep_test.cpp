@@ -8,7 +8,9 @@
 #include <cmath>
 #include <limits>
 
+#include "fleetcap/serving.hpp"
 #include "fleetcap/sweep.hpp"
+#include "kernels/serving.cuh"
 #include "fleetcap/sweep_evaluators.hpp"
 #include "kernels/sweep.cuh"
 #include "test_util.hpp"
@@ -138,6 +140,67 @@ TEST_F(sweeps, capacity_evaluator_matches_brute_force_and_the_fleet_figures)
   EXPECT_NEAR(m[1], 1e6 * 296.0 / 1979.0, 1e-6);
   EXPECT_DOUBLE_EQ(m[5], 12.5e9);
   EXPECT_EQ(m[6], 0.0);  // no domestic parts
+}
+
+TEST_F(sweeps, serving_evaluator_matches_brute_force_and_the_serve_model)
+{
+  auto j = builtin("serving-grid").scenario;
+  j["axes"][6]["values"] = {1, 2, 8};              // chips
+  j["axes"][7]["values"] = {1, 2, 8};              // tp
+  j["axes"][8]["values"] = {1, 16, 256, 4096};     // batch
+  const auto plan = plan_of(j);
+  expect_matches_brute_force(plan, backend_kind::cpu);
+
+  // One point against kernels/serving.cuh called with the figures `serve` uses: Llama 3 70B on
+  // one H200 at 8 bits (FP8 weights and KV cache), batch 128, 1,024 + 1,024 tokens.
+  const auto plan1 = builtin("serving-grid");
+  const auto workloads = load_workloads(*catalog);
+  const auto& model = find_workload(workloads, "llama3-70b");
+  const auto& h200 = find_part(*parts, "h200-sxm");
+  const auto profile = serving_profile_for(load_serving_profiles(*catalog, *parts), h200);
+  const auto precision = serving_precision_for(h200, "fp8");
+  const auto f = serving_figures_for(h200, profile, precision);
+  const serving_layout l{1, 1, 128, 1024, 1024};
+  const double want = steady_state(model.shape, model.mla, l, precision.bytes, f).output_tokens_per_s;
+  // Inputs: part, model, weight_bits, chips, tp, batch, input_len, output_len, ttft_ms, tpot_ms.
+  double x[sweep_max_inputs] = {2, 1, 8, 1, 1, 128, 1024, 1024, 0, 0};  // h200-sxm, llama3-70b
+  double m[sweep_max_metrics];
+  evaluate_sweep_point(plan1.config, x, m);
+  EXPECT_DOUBLE_EQ(m[0], want);
+  EXPECT_DOUBLE_EQ(m[2], steady_state(model.shape, model.mla, l, precision.bytes, f).tpot_seconds);
+  EXPECT_DOUBLE_EQ(m[1], ttft_seconds(model.shape, model.mla, l, precision.bytes, f));
+  EXPECT_EQ(m[3], 1.0);
+  EXPECT_EQ(m[7], 0.0);
+  // A TPOT target it misses, a batch memory cannot hold, a width the part has no peak for, and
+  // a tp that does not divide the chips: each not usable, with its reason, every metric finite.
+  const struct {
+    int slot;
+    double value;
+    double reason;
+  } cases[] = {{9, 1.0, 6}, {5, 4096, 4}, {2, 4, 2}, {4, 2, 1}};
+  for (const auto& k : cases) {
+    double y[sweep_max_inputs];
+    std::copy(std::begin(x), std::end(x), y);
+    y[k.slot] = k.value;
+    evaluate_sweep_point(plan1.config, y, m);
+    EXPECT_EQ(m[3], 0.0) << k.slot;
+    EXPECT_EQ(m[7], k.reason) << k.slot;
+    for (double v : m) {
+      EXPECT_TRUE(std::isfinite(v)) << k.slot;
+    }
+  }
+}
+
+TEST_F(sweeps, serving_scenarios_name_their_models)
+{
+  auto j = builtin("serving-grid").scenario;
+  j["axes"][0]["models"] = {"llama3-8b", "no-such-model"};
+  EXPECT_NE(reject(j).find("/axes/0/models/1"), std::string::npos) << reject(j);
+  j["axes"].erase(0);
+  j["group_by"] = {"part"};
+  EXPECT_NE(reject(j).find("needs \"model\""), std::string::npos) << reject(j);
+  j["model"] = "llama3-8b";
+  EXPECT_EQ(plan_of(j).config.serving_model_count, 1);
 }
 
 TEST_F(sweeps, capacity_never_counts_a_missing_figure_as_zero)
