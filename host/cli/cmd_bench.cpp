@@ -126,14 +126,14 @@ void run_bench(context& ctx, const bench_options& o)
   const auto sweep = [&](const std::string& label, const sweep_plan& plan) {
     for (auto b : backends) {
       const double s = best_time(o.repeats, [&] { run_sweep(b, plan, 0, 1, std::uint64_t{1} << 24); });
-      const char* unit = plan.evaluator == "layout" ? "layouts/s" : "points/s";
+      const char* unit = plan.evaluator == "layout" ? "layouts/s" : plan.evaluator == "serving" ? "configs/s" : "points/s";
       record("sweep " + label, b, static_cast<double>(plan.total_points), s, unit);
       if (label == "training-grid minima" && b == backend_kind::cpu) {
         training_cpu = static_cast<double>(plan.total_points) / s;
       }
     }
   };
-  for (const char* id : {"training-grid", "layout-22b-64", "h20-design-space"}) {
+  for (const char* id : {"training-grid", "layout-22b-64", "h20-design-space", "serving-grid"}) {
     const auto plan = load_scenario(id, ctx.catalog(), parts);
     sweep(id, plan);
     if (std::string(id) == "training-grid") {
