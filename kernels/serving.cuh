@@ -127,17 +127,28 @@ FC_HD inline double tp_all_reduce_seconds(const serving_figures& f, double tp, d
   return 2.0 * (tp - 1.0) / tp * bytes / (group_link_bytes_per_s(f, tp) * f.collective) + f.collective_latency_s;
 }
 
-// All-to-all of `bytes` per chip over n chips: (n - 1) / n leaves the chip; the peers in the
-// node are reached over the scale-up link and the rest over the NICs at once, the slower one
-// counts (as the training model's expert parallelism, step_time.cuh).
-FC_HD inline double all_to_all_seconds(const serving_figures& f, double n, double bytes)
+// All-to-all over n chips of `copies` hidden vectors of `vector_bytes` per token, for
+// `tokens_per_chip` tokens: the copies bound for the chip's own node go over the scale-up link,
+// the rest over the NICs at once, and the slower one counts (as the training model's expert
+// parallelism, step_time.cuh). Without de-duplication a token sends each copy to its expert's
+// chip: (n - node) / n of them leave the node. With it (DeepEP's normal kernels, which prefill
+// uses: one RDMA send per destination node, then NVLink forwarding; DeepSeek-V3 report sec.
+// 3.2.2) a token crosses to each remote node holding one of its experts once: of N nodes with
+// the copies spread uniformly, (N - 1)(1 - (1 - 1/N)^copies) remote nodes on average.
+FC_HD inline double all_to_all_seconds(const serving_figures& f, double n, double tokens_per_chip, double copies,
+                                       double vector_bytes, bool dedup_per_node)
 {
   if (n <= 1.0) {
     return 0.0;
   }
   const double node = serving_min(n, f.chips_per_node);
-  const double intra = bytes * (node - 1.0) / n / (f.scale_up_bytes_per_s * f.collective);
-  const double inter = n > node ? bytes * (n - node) / n / (f.scale_out_bytes_per_s * f.collective) : 0.0;
+  const double nodes = n / node;
+  const double intra = tokens_per_chip * copies * vector_bytes * (node - 1.0) / n / (f.scale_up_bytes_per_s * f.collective);
+  double remote_copies = copies * (n - node) / n;
+  if (dedup_per_node && nodes > 1.0) {
+    remote_copies = (nodes - 1.0) * (1.0 - pow(1.0 - 1.0 / nodes, copies));
+  }
+  const double inter = n > node ? tokens_per_chip * remote_copies * vector_bytes / (f.scale_out_bytes_per_s * f.collective) : 0.0;
   return serving_max(intra, inter) + f.collective_latency_s;
 }
 
@@ -156,15 +167,17 @@ FC_HD inline double serving_tp_seconds(const transformer_shape& m, const serving
 // precision when that is 8 bits or less (DeepEP's FP8 dispatch; DeepSeek-V3 report sec.
 // 3.3.2: "dispatch ... FP8, combine ... BF16"), the combine brings top_k results back in BF16.
 FC_HD inline double serving_ep_seconds(const transformer_shape& m, const serving_layout& l,
-                                       const serving_precision& p, const serving_figures& f, double tokens)
+                                       const serving_precision& p, const serving_figures& f, double tokens,
+                                       bool dedup_per_node = false)
 {
   if (!is_moe(m) || l.tp >= l.chips) {
     return 0.0;
   }
-  const double per_token = m.top_k * m.hidden;
-  const double dispatch = tokens / l.chips * per_token * serving_min(p.weight_bytes < 1.0 ? 1.0 : p.weight_bytes, p.activation_bytes);
-  const double combine = tokens / l.chips * per_token * p.activation_bytes;
-  return moe_layers(m) * (all_to_all_seconds(f, l.chips, dispatch) + all_to_all_seconds(f, l.chips, combine));
+  const double per_chip = tokens / l.chips;
+  const double dispatch_bytes = m.hidden * serving_min(p.weight_bytes < 1.0 ? 1.0 : p.weight_bytes, p.activation_bytes);
+  const double combine_bytes = m.hidden * p.activation_bytes;
+  return moe_layers(m) * (all_to_all_seconds(f, l.chips, per_chip, m.top_k, dispatch_bytes, dedup_per_node) +
+                          all_to_all_seconds(f, l.chips, per_chip, m.top_k, combine_bytes, dedup_per_node));
 }
 
 // ---- linear layers --------------------------------------------------------------------------------
@@ -257,9 +270,10 @@ FC_HD inline double prefill_seconds(const transformer_shape& m, const latent_att
       per_chip * prefill_attention_flop_per_token(m, a, prompt) / (f.attention_peak_flop_per_s * f.prefill_compute);
   // A large prefill batch is split in two micro-batches whose all-to-all runs behind the other's
   // computation (DeepSeek's dual micro-batch overlap, Day 6 of open-infra-index; SGLang's
-  // two-batch overlap): the expert-parallel traffic is exposed only where it exceeds the work.
+  // two-batch overlap): the expert-parallel traffic, de-duplicated per node (DeepEP's normal
+  // kernels), is exposed only where it exceeds the work.
   const double work = serving_max(compute, weights) + attention;
-  return serving_max(work, serving_ep_seconds(m, l, p, f, tokens)) + serving_tp_seconds(m, l, p, f, tokens);
+  return serving_max(work, serving_ep_seconds(m, l, p, f, tokens, true)) + serving_tp_seconds(m, l, p, f, tokens);
 }
 
 // ---- steady state -------------------------------------------------------------------------------

@@ -145,6 +145,11 @@ TEST(serving_moe, expert_parallel_all_to_all_crosses_nodes_at_the_nic)
   const double dispatch = per_chip * 1 * 24 / 32 / 1e10;
   const double combine = per_chip * 2 * 24 / 32 / 1e10;
   EXPECT_DOUBLE_EQ(serving_ep_seconds(m.shape, l, fp8, f, tokens), 58.0 * (dispatch + combine));
+  // De-duplicated per node (prefill's DeepEP normal kernels): a token crosses to each of the 3
+  // remote nodes holding one of its 8 experts once, 3 (1 - (3/4)^8) = 2.70 copies instead of 6.
+  const double remote = 3.0 * (1.0 - std::pow(0.75, 8));
+  EXPECT_NEAR(serving_ep_seconds(m.shape, l, fp8, f, tokens, true),
+              58.0 * 128.0 * remote * 7168 * (1 + 2) / 1e10, 1e-12);
   // Experts tensor-parallel over the whole replica: no all-to-all.
   serving_layout tp{8, 8, 64, 4096, 0};
   EXPECT_EQ(serving_ep_seconds(m.shape, tp, fp8, f, 64), 0.0);
