@@ -226,13 +226,33 @@ FC_HD inline double touched_expert_fraction(const transformer_shape& m, double t
   return 1.0 - p;
 }
 
+// Speculative decoding: a step that verifies k drafted tokens per sequence, each accepted with
+// probability alpha if the previous one was, yields 1 + alpha + ... + alpha^k tokens on average
+// (Leviathan et al. 2023, "Fast Inference from Transformers via Speculative Decoding", eq. 1;
+// DeepSeek-V3 report sec. 5.4.3: one MTP token accepted 85-90 % of the time, 1.8x the TPS).
+FC_HD inline double tokens_per_decode_step(const serving_layout& l)
+{
+  double tokens = 1.0, term = 1.0;
+  for (int i = 0; i < static_cast<int>(l.speculative_tokens) && i < 16; ++i) {
+    term *= l.acceptance;
+    tokens += term;
+  }
+  return tokens;
+}
+
 // One decode step of `batch` sequences at mean context `context`, per replica (every chip
-// works in parallel on its share).
+// works in parallel on its share). With speculative decoding each sequence runs 1 + k tokens
+// through the model (the last accepted one and k drafts): the weights and the KV cache are read
+// once, the FLOPs and the collectives are per token; the drafts cost k passes of a one-layer
+// module (DeepSeek's MTP module: one transformer block and the shared head), costed as k / L of
+// the step's weight and attention time.
 FC_HD inline decode_step decode_step_time(const transformer_shape& m, const latent_attention& a,
                                           const serving_layout& l, const serving_precision& p,
-                                          const serving_figures& f, double batch, double context)
+                                          const serving_figures& f, double sequences, double context)
 {
   decode_step s{};
+  const double drafts = l.speculative_tokens;
+  const double batch = sequences * (1.0 + drafts);  // tokens through the model this step
   const double bandwidth = f.memory_bandwidth_bytes_per_s * f.decode_bandwidth;
   // Weights read: everything but the routed experts and the input embedding (a gather), split
   // over tp; the routed experts the step touches, split over all chips.
@@ -240,15 +260,15 @@ FC_HD inline decode_step decode_step_time(const transformer_shape& m, const late
   const double routed_values = routed_expert_parameters(m) / l.chips * touched_expert_fraction(m, batch);
   const double weight_bytes = (dense_values + routed_values) * p.weight_bytes;
   s.weight_seconds = serving_max(weight_bytes / bandwidth, linear_compute_seconds(m, f, batch / l.chips, f.decode_compute));
-  // KV read: each group holds batch tp / chips sequences; each chip its share of their cache.
-  const double kv_bytes = batch * l.tp / l.chips * context * kv_values_per_token(m, a) *
+  // KV read: each group holds sequences x tp / chips sequences; each chip its share of their cache.
+  const double kv_bytes = sequences * l.tp / l.chips * context * kv_values_per_token(m, a) *
                           kv_share_per_chip(m, a, l.tp) * p.kv_bytes;
   const double attention_flop = batch / l.chips * decode_attention_flop_per_token(m, a, context);
   s.attention_seconds =
       serving_max(kv_bytes / bandwidth, attention_flop / (f.attention_peak_flop_per_s * f.decode_compute));
   s.tp_seconds = serving_tp_seconds(m, l, p, f, batch);
   s.ep_seconds = serving_ep_seconds(m, l, p, f, batch);
-  s.overhead_seconds = f.step_overhead_s;
+  s.overhead_seconds = f.step_overhead_s + drafts * (s.weight_seconds + s.attention_seconds) / m.layers;
   s.seconds = s.weight_seconds + s.attention_seconds + s.tp_seconds + s.ep_seconds + s.overhead_seconds;
   return s;
 }
@@ -282,7 +302,8 @@ FC_HD inline double prefill_seconds(const transformer_shape& m, const latent_att
 // chunked prefill; Yu et al. 2022, Orca; Agrawal et al. 2024, Sarathi-Serve): in steady state
 // the sequences are spread evenly over their output, so each step sees the mean context
 // input + output / 2, and every output_len steps `batch` requests finish and as many prompts are
-// prefilled. The first output token comes from the prefill, the rest from output_len - 1 steps.
+// prefilled. The first output token comes from the prefill, the rest from output_len - 1 steps
+// (fewer with speculative decoding: tokens_per_decode_step per step).
 struct serving_cycle {
   double seconds;          // one cycle: batch requests from prompt to last token
   double step_seconds;     // one decode step (the TPOT without prefill stalls)
@@ -295,12 +316,12 @@ FC_HD inline serving_cycle steady_state(const transformer_shape& m, const latent
                                         const serving_precision& p, const serving_figures& f)
 {
   serving_cycle c{};
-  const double steps = l.output_len - 1.0;
+  const double steps = (l.output_len - 1.0) / tokens_per_decode_step(l);
   c.step_seconds = decode_step_time(m, a, l, p, f, l.batch, l.input_len + 0.5 * l.output_len).seconds;
   c.prefill_seconds = prefill_seconds(m, a, l, p, f, l.batch * l.input_len, l.input_len);
   c.seconds = steps * c.step_seconds + c.prefill_seconds;
   c.output_tokens_per_s = l.batch * l.output_len / c.seconds;
-  c.tpot_seconds = steps > 0.0 ? c.seconds / steps : c.step_seconds;
+  c.tpot_seconds = steps > 0.0 ? c.seconds / (l.output_len - 1.0) : c.step_seconds / tokens_per_decode_step(l);
   return c;
 }
 

@@ -24,6 +24,11 @@ struct serving_layout {
   double batch;       // concurrent sequences in the replica (decode batch)
   double input_len;   // prompt tokens per request
   double output_len;  // generated tokens per request
+  // Speculative decoding (DeepSeek's multi-token prediction, EAGLE): each step verifies
+  // speculative_tokens drafted tokens per sequence, each accepted with probability acceptance
+  // given the one before it was; 0 = none.
+  double speculative_tokens;
+  double acceptance;
 };
 
 // Bytes per value at the serving precision.

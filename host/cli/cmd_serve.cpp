@@ -37,11 +37,12 @@ struct serve_options {
   std::string by = "owner";
   double tokens_per_day = NAN;
   std::string profile;
+  double speculative_tokens = 0;
 };
 
 // What the model leaves out, printed with every answer (a term not costed is named, not free).
 const char* const not_modelled =
-    "Not modelled: speculative decoding (MTP, EAGLE), prefix/KV-cache reuse, pipeline parallelism, queueing "
+    "Not modelled: speculative decoding unless --speculative-tokens (and only with a published acceptance), prefix/KV-cache reuse, pipeline parallelism, queueing "
     "under a request arrival process (TTFT is an idle replica's), routing imbalance across experts, "
     "quantisation scales and the LM head kept in 16 bits.";
 
@@ -66,6 +67,7 @@ serving_question question_of(const serve_options& o)
   q.tpot_limit_s = given(o.tpot_ms) ? o.tpot_ms * 1e-3 : 0.0;
   q.max_chips = o.max_chips;
   q.disaggregated = o.disaggregated;
+  q.speculative_tokens = o.speculative_tokens;
   return q;
 }
 
@@ -314,6 +316,9 @@ void run_serve(context& ctx, const serve_options& o)
   check_positive("--ttft-ms", o.ttft_ms, false);
   check_positive("--tpot-ms", o.tpot_ms, false);
   check_positive("--max-chips", o.max_chips, true);
+  FC_EXPECTS(o.speculative_tokens == 0 || (o.speculative_tokens >= 1 && o.speculative_tokens <= 8 &&
+                                           std::floor(o.speculative_tokens) == o.speculative_tokens),
+             "--speculative-tokens: expected a whole number from 0 to 8");
   check_positive("--tokens-per-day", o.tokens_per_day, false, 1e18);
   FC_EXPECTS(o.max_chips <= 4096, "--max-chips: at most 4096");
   FC_EXPECTS(!(given(o.tokens_per_day) && !o.fleets.empty()), "serve: --tokens-per-day and --fleet are exclusive");
@@ -379,6 +384,9 @@ void setup_serve(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--tpot-ms", o->tpot_ms, "Time-per-output-token target")->type_name("MS");
   cmd->add_option("--max-chips", o->max_chips, "Largest replica tried (powers of two; default 64)")->type_name("N");
   cmd->add_flag("--disaggregated", o->disaggregated, "Prefill and decode in separate pools, split chosen");
+  cmd->add_option("--speculative-tokens", o->speculative_tokens,
+                  "Drafted tokens verified per decode step (multi-token prediction), at the model's published acceptance")
+      ->type_name("N");
   cmd->add_option("--fleet", o->fleets, "Inventories (files or catalogue ids): tokens/day per group")->type_name("FILE");
   cmd->add_option("--by", o->by, "Group fleets by owner|part|vendor|country|year|status|fleet")->type_name("KEY");
   cmd->add_option("--tokens-per-day", o->tokens_per_day, "A load (input + output tokens/day): chips needed per part")

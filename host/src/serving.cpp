@@ -274,7 +274,7 @@ serving_measurement_set parse_serving_measurements(const catalog_file& file, con
     }
     const detail::json_object_reader m(row, file.name, pointer);
     m.allow_only({"name", "model", "part", "chips", "precision", "tp", "ep", "pp", "input_len", "output_len",
-                  "concurrency", "batch", "mode", "metric", "value", "latency_constraint", "notes"});
+                  "concurrency", "batch", "speculative_tokens", "mode", "metric", "value", "latency_constraint", "notes"});
     serving_measurement x;
     x.name = m.required_string("name");
     if (!names.insert(x.name).second) {
@@ -296,7 +296,8 @@ serving_measurement_set parse_serving_measurements(const catalog_file& file, con
                              {"input_len", &x.input_len},
                              {"output_len", &x.output_len},
                              {"concurrency", &x.concurrency},
-                             {"batch", &x.batch}}) {
+                             {"batch", &x.batch},
+                             {"speculative_tokens", &x.speculative_tokens}}) {
       if (row.contains(key)) {
         *slot = whole(m, key, row);
       }

@@ -380,7 +380,8 @@ std::vector<workload> load_workloads(const catalog_source& source)
     }
     const auto j = detail::parse_json(f.name, f.text);
     const detail::json_object_reader r(j, f.name, "");
-    r.allow_only({"id", "name", "shape", "parameters", "active_parameters", "tokens", "published", "notes", "sources"});
+    r.allow_only({"id", "name", "shape", "speculative", "parameters", "active_parameters", "tokens", "published", "notes",
+                  "sources"});
     workload w;
     w.origin = f.name;
     w.id = r.required_string("id");
@@ -394,6 +395,18 @@ std::vector<workload> load_workloads(const catalog_source& source)
     w.shape = parse_shape_json(j.at("shape"), f.name, "/shape");
     if (j.at("shape").contains("mla")) {
       w.mla = parse_latent_attention(j.at("shape").at("mla"), f.name, "/shape/mla");
+    }
+    if (j.contains("speculative")) {
+      const auto& sp = j.at("speculative");
+      if (!sp.is_object()) {
+        r.fail("speculative", "expected an object, got " + detail::describe_json(sp));
+      }
+      const detail::json_object_reader sr(sp, f.name, "/speculative");
+      sr.allow_only({"acceptance"});
+      w.speculative_acceptance = sr.nullable_positive_range("acceptance", 1.0);
+      if (!w.speculative_acceptance.known() || w.speculative_acceptance.high >= 1.0) {
+        sr.fail("acceptance", "expected a probability (or a range of them) in (0, 1)");
+      }
     }
     w.parameters = positive(r, "parameters");
     const auto active = r.nullable_positive_range("active_parameters", 1.0);

@@ -68,7 +68,7 @@ struct serving_evaluator {
     const bool has_peak = peak > 0.0 && (bits == 16.0 || bits == 8.0 || bits == 4.0);
     f.peak_flop_per_s = has_peak ? peak : 1.0;
     f.attention_peak_flop_per_s = part.peak_16bit > 0.0 ? part.peak_16bit : f.peak_flop_per_s;
-    serving_layout l{x[3], x[4], x[5], x[6], x[7]};
+    serving_layout l{x[3], x[4], x[5], x[6], x[7], 0.0, 0.0};  // no speculative decoding in sweeps
     const bool divisible = fmod(l.chips, l.tp) == 0.0 && fmod(model.shape.heads, l.tp) == 0.0;
     if (!divisible) {
       l.tp = 1.0;  // keeps every formula finite; the point is flagged below

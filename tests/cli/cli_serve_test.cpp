@@ -84,6 +84,21 @@ TEST(cli_serve, a_fleet_becomes_tokens_per_day_and_parts_that_cannot_serve_are_u
   }
 }
 
+TEST(cli_serve, speculative_decoding_serves_more_under_a_tpot_target)
+{
+  // Under a TPOT target the batch is latency-bound, where verifying a draft per step is cheap:
+  // DeepSeek-V3 on H20 at TPOT <= 50 ms serves more per chip with one MTP token per step (at
+  // large batches, compute-bound, it would not: the drafts' verification costs as much).
+  const std::vector<std::string> ask = {"serve", "--model", "deepseek-v3", "--part", "h20", "--tpot-ms", "50",
+                                        "--disaggregated", "--json"};
+  auto with = ask;
+  with.insert(with.end(), {"--speculative-tokens", "1"});
+  const double a = json_of(run_fleetcap(ask)).at("best").at("decode_tokens_per_s_per_chip").get<double>();
+  const auto mtp = json_of(run_fleetcap(with)).at("best");
+  EXPECT_GT(mtp.at("decode_tokens_per_s_per_chip").get<double>(), a);
+  EXPECT_LE(mtp.at("tpot_s").get<double>(), 0.05);
+}
+
 TEST(cli_serve, tokens_per_day_gives_chips_per_part)
 {
   const auto j = json_of(run_fleetcap({"serve", "--model", "deepseek-v3", "--tokens-per-day", "30e12", "--part",
@@ -123,6 +138,10 @@ TEST(cli_serve, bad_input_is_one_line_and_exit_2)
                    "--max-chips");
   expect_bad_input(run_fleetcap({"serve", "--model", "llama3-8b", "--tokens-per-day", "1e30"}), "--tokens-per-day");
   expect_bad_input(run_fleetcap({"serve", "--model", "llama3-8b"}), "give one --part");
+  expect_bad_input(run_fleetcap({"serve", "--model", "llama3-8b", "--part", "h100-sxm", "--speculative-tokens", "1"}),
+                   "no published draft acceptance");
+  expect_bad_input(run_fleetcap({"serve", "--model", "deepseek-v3", "--part", "h20", "--speculative-tokens", "1.5"}),
+                   "--speculative-tokens");
   expect_bad_input(run_fleetcap({"serve", "--model", "llama3-8b", "--part", "h100-sxm", "--profile", "/no/such.json"}),
                    "--profile");
 }

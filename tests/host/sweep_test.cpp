@@ -160,7 +160,7 @@ TEST_F(sweeps, serving_evaluator_matches_brute_force_and_the_serve_model)
   const auto profile = serving_profile_for(load_serving_profiles(*catalog, *parts), h200);
   const auto precision = serving_precision_for(h200, "fp8");
   const auto f = serving_figures_for(h200, profile, precision);
-  const serving_layout l{1, 1, 128, 1024, 1024};
+  const serving_layout l{1, 1, 128, 1024, 1024, 0, 0};
   const double want = steady_state(model.shape, model.mla, l, precision.bytes, f).output_tokens_per_s;
   // Inputs: part, model, weight_bits, chips, tp, batch, input_len, output_len, ttft_ms, tpot_ms.
   double x[sweep_max_inputs] = {2, 1, 8, 1, 1, 128, 1024, 1024, 0, 0};  // h200-sxm, llama3-70b

@@ -72,7 +72,7 @@ TEST(serving_memory, weights_split_over_tp_experts_over_all_chips_and_capacity_i
   const auto& m = model("llama3-70b");
   auto f = plain_figures();
   f.memory_reserve = 0.1;
-  serving_layout l{2, 2, 1, 1000, 1000};
+  serving_layout l{2, 2, 1, 1000, 1000, 0, 0};
   const auto mem = serving_memory_fit(m.shape, m.mla, l, fp8, f);
   const double weights = total_parameters(m.shape) / 2.0;  // dense: everything split over tp
   EXPECT_DOUBLE_EQ(mem.weight_bytes, weights);
@@ -82,12 +82,12 @@ TEST(serving_memory, weights_split_over_tp_experts_over_all_chips_and_capacity_i
   EXPECT_DOUBLE_EQ(mem.max_sequences, std::floor(tokens / 2000.0));
   EXPECT_EQ(mem.fits, 1);
   // 141e9 BF16 bytes of weights do not fit one 80 GB chip.
-  serving_layout one{1, 1, 1, 1000, 1000};
+  serving_layout one{1, 1, 1, 1000, 1000, 0, 0};
   EXPECT_EQ(serving_memory_fit(m.shape, m.mla, one, bf16, f).fits, 0);
 
   // MoE: routed experts over all chips, the rest over tp (DeepSeek-V3, 32 chips, tp 1).
   const auto& ds = model("deepseek-v3");
-  serving_layout ep{32, 1, 1, 4096, 1024};
+  serving_layout ep{32, 1, 1, 4096, 1024, 0, 0};
   const double expected = non_expert_layer_parameters(ds.shape) + embedding_parameters(ds.shape) +
                           routed_expert_parameters(ds.shape) / 32.0;
   EXPECT_DOUBLE_EQ(serving_memory_fit(ds.shape, ds.mla, ep, fp8, f).weight_bytes, expected);
@@ -99,7 +99,7 @@ TEST(serving_decode, a_single_sequence_step_reads_the_weights_once)
   // LM head, 1 byte each, over 1e12 B/s; the KV read is 1 x context x 2 L n_kv d_head bytes.
   const auto& m = model("llama3-8b");
   const auto f = plain_figures();
-  serving_layout l{1, 1, 1, 1000, 0};
+  serving_layout l{1, 1, 1, 1000, 0, 0, 0};
   const auto s = decode_step_time(m.shape, m.mla, l, fp8, f, 1, 1000);
   const double weights = non_expert_layer_parameters(m.shape) + m.shape.vocab * m.shape.hidden;
   EXPECT_DOUBLE_EQ(s.weight_seconds, weights / 1e12);
@@ -117,7 +117,7 @@ TEST(serving_decode, tensor_parallel_steps_pay_two_ring_all_reduces_per_layer)
   const auto& m = model("llama3-70b");
   auto f = plain_figures();
   f.collective_latency_s = 10e-6;
-  serving_layout l{8, 8, 64, 1000, 1000};
+  serving_layout l{8, 8, 64, 1000, 1000, 0, 0};
   const auto s = decode_step_time(m.shape, m.mla, l, fp8, f, 64, 1000);
   // 64 tokens x 8,192 x 2 bytes, 2 (8 - 1) / 8 of it over 1e11 B/s, + 10 us; 2 x 80 layers.
   const double one = 2.0 * 7.0 / 8.0 * 64 * 8192 * 2 / 1e11 + 10e-6;
@@ -137,7 +137,7 @@ TEST(serving_moe, expert_parallel_all_to_all_crosses_nodes_at_the_nic)
 {
   const auto& m = model("deepseek-v3");
   auto f = plain_figures();
-  serving_layout l{32, 1, 32 * 128, 4096, 0};
+  serving_layout l{32, 1, 32 * 128, 4096, 0, 0, 0};
   const double tokens = 32 * 128;
   // Dispatch FP8 (1 byte), combine BF16 (2): 128 tokens x 8 x 7,168 per chip each way; of 32
   // chips, 24 are in other nodes (over 1e10 B/s), 7 in the node (1e11 B/s): the NIC decides.
@@ -151,7 +151,7 @@ TEST(serving_moe, expert_parallel_all_to_all_crosses_nodes_at_the_nic)
   EXPECT_NEAR(serving_ep_seconds(m.shape, l, fp8, f, tokens, true),
               58.0 * 128.0 * remote * 7168 * (1 + 2) / 1e10, 1e-12);
   // Experts tensor-parallel over the whole replica: no all-to-all.
-  serving_layout tp{8, 8, 64, 4096, 0};
+  serving_layout tp{8, 8, 64, 4096, 0, 0, 0};
   EXPECT_EQ(serving_ep_seconds(m.shape, tp, fp8, f, 64), 0.0);
 }
 
@@ -161,7 +161,7 @@ TEST(serving_prefill, prompt_work_is_compute_bound_with_causal_attention)
   // once) plus 2 L (heads x d_head) s per token of causal attention, at 1e15 FLOP/s.
   const auto& m = model("llama3-8b");
   const auto f = plain_figures();
-  serving_layout l{1, 1, 1, 2048, 1};
+  serving_layout l{1, 1, 1, 2048, 1, 0, 0};
   const double s = 2048;
   const double linear = s * (2.0 * (active_matmul_parameters(m.shape) - m.shape.vocab * m.shape.hidden)) +
                         2.0 * m.shape.vocab * m.shape.hidden;
@@ -174,13 +174,35 @@ TEST(serving_steady_state, a_cycle_is_output_minus_one_steps_plus_the_prefill_of
 {
   const auto& m = model("llama3-8b");
   const auto f = plain_figures();
-  serving_layout l{1, 1, 64, 512, 256};
+  serving_layout l{1, 1, 64, 512, 256, 0, 0};
   const auto c = steady_state(m.shape, m.mla, l, fp8, f);
   const double step = decode_step_time(m.shape, m.mla, l, fp8, f, 64, 512 + 128).seconds;
   const double prefill = prefill_seconds(m.shape, m.mla, l, fp8, f, 64 * 512, 512);
   EXPECT_DOUBLE_EQ(c.seconds, 255 * step + prefill);
   EXPECT_DOUBLE_EQ(c.output_tokens_per_s, 64.0 * 256 / c.seconds);
   EXPECT_DOUBLE_EQ(c.tpot_seconds, c.seconds / 255);
+}
+
+TEST(serving_speculative, drafts_yield_the_expected_accepted_tokens_and_cost_their_verification)
+{
+  // Leviathan et al. 2023 eq. 1: 1 + a + ... + a^k tokens per step; DeepSeek-V3's MTP (one
+  // draft, accepted 85-90 %) gives 1.85-1.9 (report sec. 5.4.3: "1.8 times TPS").
+  serving_layout l{16, 1, 512, 4096, 1536, 1, 0.875};
+  EXPECT_DOUBLE_EQ(tokens_per_decode_step(l), 1.875);
+  l.speculative_tokens = 2;
+  EXPECT_DOUBLE_EQ(tokens_per_decode_step(l), 1 + 0.875 + 0.875 * 0.875);
+  // Verifying one draft per sequence: twice the linear FLOPs (compute-bound at this batch), the
+  // same KV read, plus one MTP-layer pass (1/L of the weight and attention time).
+  const auto& m = model("llama3-8b");
+  const auto f = plain_figures();
+  serving_layout plain{1, 1, 4096, 1000, 100, 0, 0};
+  serving_layout spec{1, 1, 4096, 1000, 100, 1, 0.8};
+  const auto a = decode_step_time(m.shape, m.mla, plain, fp8, f, 4096, 1000);
+  const auto b = decode_step_time(m.shape, m.mla, spec, fp8, f, 4096, 1000);
+  EXPECT_DOUBLE_EQ(b.weight_seconds, 2.0 * a.weight_seconds);
+  EXPECT_DOUBLE_EQ(b.overhead_seconds, (b.weight_seconds + b.attention_seconds) / 32.0);
+  const auto c = steady_state(m.shape, m.mla, spec, fp8, f);
+  EXPECT_NEAR(c.seconds, 99.0 / 1.8 * c.step_seconds + c.prefill_seconds, 1e-12);
 }
 
 TEST(serving_search, the_best_option_meets_the_targets_and_a_tighter_target_costs_throughput)

@@ -74,6 +74,7 @@ struct serving_measurement {
   double tp = 0, ep = 0, pp = 0;  ///< 0: not stated
   double input_len = 0, output_len = 0;
   double batch = 0, concurrency = 0;
+  double speculative_tokens = 0;  ///< drafted tokens verified per step (MTP/EAGLE steps); 0: none
   std::string mode;    ///< offline, server, decode, prefill, end-to-end
   std::string metric;  ///< output_tokens_per_s, output_tokens_per_s_per_chip, ...
   double value = 0;
@@ -124,6 +125,7 @@ struct serving_question {
   double tpot_limit_s = 0;  ///< 0: none
   double max_chips = 64;    ///< largest replica tried
   bool disaggregated = false;
+  double speculative_tokens = 0;  ///< MTP drafts per step; needs the model's published acceptance
 };
 
 /// @brief One configuration the search evaluated.

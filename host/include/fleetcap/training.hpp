@@ -52,6 +52,7 @@ struct workload {
   std::string name;
   transformer_shape shape{};
   latent_attention mla{};        ///< DeepSeek's latent attention (shape/mla); all 0 for MHA/GQA
+  range speculative_acceptance = range::unknown();  ///< of its draft (MTP) tokens (speculative/acceptance)
   double parameters = 0;
   double active_parameters = 0;  ///< 0 when dense
   double tokens = 0;
