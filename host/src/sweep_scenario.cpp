@@ -111,6 +111,20 @@ double finite_number(const detail::json_object_reader& r, const nlohmann::json& 
   return v.get<double>();
 }
 
+// An axis of ids (parts, models) holds indices into the evaluator's table: the index of `id`,
+// appended when new, the table holding at most `max` (its size in sweep_config).
+double table_index(std::vector<std::string>& table, const std::string& id, int max, const std::string& where,
+                   const char* what)
+{
+  auto it = std::find(table.begin(), table.end(), id);
+  if (it == table.end()) {
+    FC_EXPECTS(table.size() < static_cast<std::size_t>(max), where + ": at most " + std::to_string(max) + " " + what);
+    table.push_back(id);
+    it = table.end() - 1;
+  }
+  return static_cast<double>(it - table.begin());
+}
+
 sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const std::string& pointer,
                       const evaluator_spec& ev, const std::vector<part_spec>& parts, std::vector<std::string>& part_table,
                       const catalog_source& catalog, std::vector<std::string>& model_table)
@@ -147,14 +161,7 @@ sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const st
       } catch (const input_error& e) {
         throw input_error(file + ": " + pointer + "/models/" + std::to_string(i) + ": " + e.what());
       }
-      auto it = std::find(model_table.begin(), model_table.end(), ids[i]);
-      if (it == model_table.end()) {
-        FC_EXPECTS(model_table.size() < static_cast<std::size_t>(sweep_max_models),
-                   file + ": " + pointer + "/models: at most " + std::to_string(sweep_max_models) + " models");
-        model_table.push_back(ids[i]);
-        it = model_table.end() - 1;
-      }
-      a.values.push_back(static_cast<double>(it - model_table.begin()));
+      a.values.push_back(table_index(model_table, ids[i], sweep_max_models, file + ": " + pointer + "/models", "models"));
       a.labels.push_back(ids[i]);
     }
   } else if (j.contains("parts")) {
@@ -164,14 +171,7 @@ sweep_axis parse_axis(const nlohmann::json& j, const std::string& file, const st
     const auto ids = r.string_array("parts", true);
     for (std::size_t i = 0; i < ids.size(); ++i) {
       scenario_part(parts, ids[i], file, pointer + "/parts/" + std::to_string(i));
-      auto it = std::find(part_table.begin(), part_table.end(), ids[i]);
-      if (it == part_table.end()) {
-        FC_EXPECTS(part_table.size() < static_cast<std::size_t>(sweep_max_parts),
-                   file + ": " + pointer + "/parts: at most " + std::to_string(sweep_max_parts) + " parts");
-        part_table.push_back(ids[i]);
-        it = part_table.end() - 1;
-      }
-      a.values.push_back(static_cast<double>(it - part_table.begin()));
+      a.values.push_back(table_index(part_table, ids[i], sweep_max_parts, file + ": " + pointer + "/parts", "parts"));
       a.labels.push_back(ids[i]);
     }
   } else if (j.contains("values")) {
