@@ -32,6 +32,21 @@ std::vector<std::string> split_commas(const std::string& text)
   return out;
 }
 
+// A profile's efficiencies as the profile file holds them (specs/serving/README.md): what
+// --out writes and what --json prints as "fitted".
+nlohmann::json efficiency_json(const serving_profile& p)
+{
+  return {{"prefill_compute", p.prefill_compute},
+          {"decode_compute", p.decode_compute},
+          {"expert_compute", p.expert_compute},
+          {"decode_bandwidth", p.decode_bandwidth},
+          {"collective", p.collective},
+          {"collective_latency_us", p.collective_latency_s * 1e6},
+          {"step_overhead_ms", p.step_overhead_s * 1e3},
+          {"memory_reserve", p.memory_reserve},
+          {"max_batch", p.max_batch}};
+}
+
 }  // namespace
 
 void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std::string& parts_arg, const std::string& out_path)
@@ -109,16 +124,7 @@ void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std:
                                      {"part", part.id},
                                      {"chips_per_node", p.chips_per_node},
                                      {"scale_out_gbps_per_chip", p.scale_out_bytes_per_s / 1e9},
-                                     {"efficiency",
-                                      {{"prefill_compute", p.prefill_compute},
-                                       {"decode_compute", p.decode_compute},
-                                       {"expert_compute", p.expert_compute},
-                                       {"decode_bandwidth", p.decode_bandwidth},
-                                       {"collective", p.collective},
-                                       {"collective_latency_us", p.collective_latency_s * 1e6},
-                                       {"step_overhead_ms", p.step_overhead_s * 1e3},
-                                       {"memory_reserve", p.memory_reserve},
-                                       {"max_batch", p.max_batch}}},
+                                     {"efficiency", efficiency_json(p)},
                                      {"calibrated_on", ids},
                                      {"notes", notes},
                                      {"sources", sources}});
@@ -128,13 +134,7 @@ void run_calibrate_serving(context& ctx, const std::string& sets_arg, const std:
     out << json_text({{"parts", split_commas(parts_arg)},
                       {"sets", ids},
                       {"rows", fit.rows},
-                      {"fitted",
-                       {{"prefill_compute", p.prefill_compute},
-                        {"decode_compute", p.decode_compute},
-                        {"expert_compute", p.expert_compute},
-                        {"decode_bandwidth", p.decode_bandwidth},
-                        {"collective_latency_s", p.collective_latency_s},
-                        {"step_overhead_s", p.step_overhead_s}}},
+                      {"fitted", efficiency_json(p)},
                       {"in_sample_mean_abs_error", fit.in_sample},
                       {"in_sample_max_abs_error", fit.in_sample_max},
                       {"leave_one_out_mean_abs_error", fit.leave_one_out},
