@@ -1,0 +1,210 @@
+// The CPU sweep's block fold (kernels/sweep_block_fold.cuh) against the point fold it replaces,
+// block by block: counts, extremes, argmins, histogram and quantile bins exactly, sums to
+// rounding. The blocks are built to take each histogram path: one sorted run of kept points
+// (ascending, descending, constant, with ties, kept as a prefix, a suffix or a middle), and the
+// per-point fallback (unsorted, two runs, a rise and a fall), with values on bin edges and
+// outside the histogram's range.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "kernels/sweep.cuh"
+
+namespace fleetcap {
+namespace {
+
+constexpr int block = 128;
+constexpr int metrics = 3;  // 0: objective and histogram metric, 1: filter flag, 2: a counted metric
+
+std::unique_ptr<sweep_config> config_for_tests()
+{
+  auto c = std::make_unique<sweep_config>();
+  *c = sweep_config{};
+  c->objective_metric = 0;
+  c->filter_metric = 1;
+  c->filter_op = static_cast<int>(sweep_op::not_equal);
+  c->filter_value = 0.0;
+  c->predicate_count = 2;
+  c->predicate_metric[0] = 0;
+  c->predicate_op[0] = static_cast<int>(sweep_op::less);
+  c->predicate_value[0] = 40.0;
+  c->predicate_metric[1] = 2;
+  c->predicate_op[1] = static_cast<int>(sweep_op::equal);
+  c->predicate_value[1] = 1.0;
+  c->histogram_metric = 0;
+  c->histogram_bins = 10;
+  c->histogram_low = 10.0;
+  c->histogram_high = 90.0;
+  c->histogram_scale = 10.0 / 80.0;
+  // Quantile edges: uneven, some on the values the blocks use; the rest +infinity, as the host
+  // leaves unused entries.
+  const double edges[] = {0.5, 5.0, 12.0, 12.5, 20.0, 33.0, 41.0, 50.0, 50.5, 64.0, 70.0, 88.0, 95.0, 120.0};
+  c->quantile_edge_count = static_cast<int>(sizeof edges / sizeof edges[0]);
+  std::fill(c->quantile_edges, c->quantile_edges + sweep_max_quantile_edges, HUGE_VAL);
+  std::copy(std::begin(edges), std::end(edges), c->quantile_edges);
+  c->checked_count = 3;
+  c->checked_metric[0] = 0;
+  c->checked_metric[1] = 1;
+  c->checked_metric[2] = 2;
+  return c;
+}
+
+struct block_case {
+  std::vector<double> value;  // metric 0
+  std::vector<double> keep;   // metric 1
+};
+
+// The reference: every point through sweep_fold_point.
+sweep_accumulator point_fold(const sweep_config& c, const block_case& b, std::uint64_t first)
+{
+  sweep_accumulator a = sweep_empty(c.objective_max);
+  for (std::size_t j = 0; j < b.value.size(); ++j) {
+    const double m[metrics] = {b.value[j], b.keep[j], std::fmod(b.value[j], 2.0) < 1.0 ? 1.0 : 0.0};
+    sweep_fold_point(c, m, first + j, a);
+  }
+  return a;
+}
+
+sweep_accumulator block_fold(const sweep_config& c, const block_case& b, std::uint64_t first)
+{
+  const int n = static_cast<int>(b.value.size());
+  std::vector<double> mb(metrics * block, 0.0);
+  for (int j = 0; j < n; ++j) {
+    mb[0 * block + j] = b.value[j];
+    mb[1 * block + j] = b.keep[j];
+    mb[2 * block + j] = std::fmod(b.value[j], 2.0) < 1.0 ? 1.0 : 0.0;
+  }
+  sweep_accumulator a = sweep_empty(c.objective_max);
+  sweep_fold_block<block>(c, mb.data(), metrics, n, first, a);
+  return a;
+}
+
+void expect_same(const sweep_accumulator& got, const sweep_accumulator& want, const char* what)
+{
+  SCOPED_TRACE(what);
+  EXPECT_EQ(got.points, want.points);
+  EXPECT_EQ(got.valid, want.valid);
+  EXPECT_EQ(got.best, want.best);
+  EXPECT_EQ(got.best_index, want.best_index);
+  EXPECT_EQ(got.worst, want.worst);
+  EXPECT_EQ(got.worst_index, want.worst_index);
+  EXPECT_NEAR(got.sum, want.sum, 1e-12 * std::fabs(want.sum));
+  for (int p = 0; p < sweep_max_predicates; ++p) {
+    EXPECT_EQ(got.predicate[p], want.predicate[p]) << "predicate " << p;
+  }
+  for (int h = 0; h < sweep_max_bins; ++h) {
+    EXPECT_EQ(got.histogram[h], want.histogram[h]) << "bin " << h;
+  }
+  EXPECT_EQ(got.histogram_below, want.histogram_below);
+  EXPECT_EQ(got.histogram_above, want.histogram_above);
+  EXPECT_EQ(got.histogram_min, want.histogram_min);
+  EXPECT_EQ(got.histogram_max, want.histogram_max);
+  for (int q = 0; q < sweep_max_quantile_bins; ++q) {
+    EXPECT_EQ(got.quantile_bins[q], want.quantile_bins[q]) << "quantile bin " << q;
+  }
+}
+
+std::vector<double> ramp(int n, double from, double to)
+{
+  std::vector<double> v(static_cast<std::size_t>(n));
+  for (int j = 0; j < n; ++j) {
+    v[j] = from + (to - from) * j / (n > 1 ? n - 1 : 1);
+  }
+  return v;
+}
+
+std::vector<double> kept_between(int n, int from, int to)
+{
+  std::vector<double> k(static_cast<std::size_t>(n), 0.0);
+  for (int j = from; j < to; ++j) {
+    k[j] = 1.0;
+  }
+  return k;
+}
+
+TEST(sweep_block_fold, sorted_runs_match_the_point_fold)
+{
+  const auto c = config_for_tests();
+  // Steps of 0.5 from 0 to 127.5 land on bin edges (10, 18, 26, ...) and quantile edges.
+  const auto up = ramp(block, 0.0, 127.0);
+  auto down = up;
+  std::reverse(down.begin(), down.end());
+  std::vector<double> ties = up;
+  for (auto& x : ties) {
+    x = std::floor(x / 8.0) * 8.0;  // runs of equal values across edges
+  }
+  const std::vector<block_case> cases = {
+      {up, kept_between(block, 0, block)},
+      {down, kept_between(block, 0, block)},
+      {ties, kept_between(block, 0, block)},
+      {up, kept_between(block, 0, 37)},       // a prefix
+      {down, kept_between(block, 90, block)},  // a suffix
+      {up, kept_between(block, 20, 101)},     // a middle
+      {std::vector<double>(block, 50.0), kept_between(block, 0, block)},
+      {std::vector<double>(block, 10.0), kept_between(block, 3, 4)},  // one point, on the range's low end
+      {ramp(block, 90.0, 90.0), kept_between(block, 0, block)},       // on the high end (closed)
+      {ramp(block, -5.0, 200.0), kept_between(block, 0, block)},      // below, across and above the range
+      {ramp(57, 11.0, 89.0), kept_between(57, 0, 57)},                // a short last block
+      {up, kept_between(block, 0, 0)},                                // nothing kept
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(i);
+    expect_same(block_fold(*c, cases[i], 1000), point_fold(*c, cases[i], 1000), "sorted");
+  }
+}
+
+TEST(sweep_block_fold, blocks_that_are_not_one_sorted_run_match_the_point_fold)
+{
+  const auto c = config_for_tests();
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> any(-20.0, 140.0);
+  std::vector<double> shuffled(block);
+  for (auto& x : shuffled) {
+    x = std::round(any(random) * 2.0) / 2.0;  // halves: some on edges, some tied
+  }
+  auto peak = ramp(block, 0.0, 100.0);
+  for (int j = block / 2; j < block; ++j) {
+    peak[j] = 200.0 - peak[j];  // rises, then falls
+  }
+  auto two_runs = kept_between(block, 0, 30);
+  for (int j = 60; j < 90; ++j) {
+    two_runs[j] = 1.0;
+  }
+  std::vector<double> random_keep(block);
+  for (auto& k : random_keep) {
+    k = random() % 3 == 0 ? 0.0 : 1.0;
+  }
+  const std::vector<block_case> cases = {
+      {shuffled, kept_between(block, 0, block)},
+      {peak, kept_between(block, 0, block)},
+      {ramp(block, 0.0, 127.0), two_runs},
+      {shuffled, random_keep},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(i);
+    expect_same(block_fold(*c, cases[i], 77), point_fold(*c, cases[i], 77), "fallback");
+  }
+}
+
+TEST(sweep_block_fold, a_histogram_range_of_one_value_and_a_maximum_objective)
+{
+  auto c = config_for_tests();
+  c->objective_max = 1;
+  c->histogram_low = 42.0;
+  c->histogram_high = 42.0;
+  c->histogram_scale = 0.0;  // as the host sets it when the sample's range is a single value
+  const auto up = ramp(block, 30.0, 60.0);
+  for (const auto& keep : {kept_between(block, 0, block), kept_between(block, 10, 50)}) {
+    const block_case b{up, keep};
+    expect_same(block_fold(*c, b, 5), point_fold(*c, b, 5), "one-value range");
+  }
+}
+
+}  // namespace
+}  // namespace fleetcap
