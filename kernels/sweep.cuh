@@ -36,12 +36,12 @@ FC_HD inline bool sweep_better(double v, std::uint64_t i, double best, std::uint
   return v == best && i < best_index;
 }
 
-// `bins` and `quantile_bins` bound the histogram entries in use (the rest stay zero), so rows
-// that fold a short histogram do not pay for the whole array.
-FC_HD inline sweep_accumulator sweep_merge(const sweep_accumulator& a, const sweep_accumulator& b, int objective_max,
-                                           int bins = sweep_max_bins, int quantile_bins = sweep_max_quantile_bins)
+// The fields every fold state has (the accumulator, and the CUDA path's per-thread state, whose
+// histograms live in shared memory): counts, extremes with their indices, the sum, the
+// histogram metric's extremes and the first non-finite point. r starts as a copy of a.
+template <class A>
+FC_HD inline void sweep_merge_scalars(A& r, const A& a, const A& b, int objective_max)
 {
-  sweep_accumulator r = a;
   r.points += b.points;
   r.valid += b.valid;
   if (b.valid > 0 && (a.valid == 0 || sweep_better(b.best, b.best_index, a.best, a.best_index, objective_max))) {
@@ -56,20 +56,29 @@ FC_HD inline sweep_accumulator sweep_merge(const sweep_accumulator& a, const swe
   for (int p = 0; p < sweep_max_predicates; ++p) {
     r.predicate[p] += b.predicate[p];
   }
+  r.histogram_min = b.histogram_min < a.histogram_min ? b.histogram_min : a.histogram_min;
+  r.histogram_max = b.histogram_max > a.histogram_max ? b.histogram_max : a.histogram_max;
+  r.nonfinite += b.nonfinite;
+  if (b.nonfinite > 0 && (a.nonfinite == 0 || b.nonfinite_index < a.nonfinite_index)) {
+    r.nonfinite_index = b.nonfinite_index;
+    r.nonfinite_metric = b.nonfinite_metric;
+  }
+}
+
+// `bins` and `quantile_bins` bound the histogram entries in use (the rest stay zero), so rows
+// that fold a short histogram do not pay for the whole array.
+FC_HD inline sweep_accumulator sweep_merge(const sweep_accumulator& a, const sweep_accumulator& b, int objective_max,
+                                           int bins = sweep_max_bins, int quantile_bins = sweep_max_quantile_bins)
+{
+  sweep_accumulator r = a;
+  sweep_merge_scalars(r, a, b, objective_max);
   for (int h = 0; h < bins; ++h) {
     r.histogram[h] += b.histogram[h];
   }
   r.histogram_below += b.histogram_below;
   r.histogram_above += b.histogram_above;
-  r.histogram_min = b.histogram_min < a.histogram_min ? b.histogram_min : a.histogram_min;
-  r.histogram_max = b.histogram_max > a.histogram_max ? b.histogram_max : a.histogram_max;
   for (int h = 0; h < quantile_bins; ++h) {
     r.quantile_bins[h] += b.quantile_bins[h];
-  }
-  r.nonfinite += b.nonfinite;
-  if (b.nonfinite > 0 && (a.nonfinite == 0 || b.nonfinite_index < a.nonfinite_index)) {
-    r.nonfinite_index = b.nonfinite_index;
-    r.nonfinite_metric = b.nonfinite_metric;
   }
   return r;
 }
@@ -109,26 +118,49 @@ FC_HD FC_HOT_INLINE int sweep_quantile_bin(const sweep_config& c, double v)
   return i;
 }
 
-// One valid point's histogram metric: its extremes, its equal-width bin (or below/above the
-// range: nothing is folded into the end bins) and its quantile bin.
+// The equal-width class of a histogram value: -1 below the range, `bins` above it (nothing is
+// folded into the end bins), else bin = floor((h - low) x bins / (high - low)), the scale
+// computed once by the host, and h == high in the last bin (the range is closed). Non-decreasing
+// in h, since the subtraction and the multiplication by a positive scale round monotonically
+// (the CPU's sorted-run fold relies on it).
+FC_HD FC_HOT_INLINE int sweep_histogram_class(const sweep_config& c, double h)
+{
+  if (h < c.histogram_low) {
+    return -1;
+  }
+  if (h > c.histogram_high) {
+    return c.histogram_bins;
+  }
+  const int bin = static_cast<int>(floor((h - c.histogram_low) * c.histogram_scale));
+  return bin < c.histogram_bins ? bin : c.histogram_bins - 1;
+}
+
+FC_HD FC_HOT_INLINE void sweep_add_to_class(const sweep_config& c, int cls, std::uint64_t k, sweep_accumulator& a)
+{
+  if (cls < 0) {
+    a.histogram_below += k;
+  } else if (cls >= c.histogram_bins) {
+    a.histogram_above += k;
+  } else {
+    a.histogram[cls] += k;
+  }
+}
+
+// One valid point's histogram metric: its extremes, its equal-width class and its quantile bin.
+// (The CUDA path's per-thread state has its own overload, found by argument-dependent lookup,
+// that counts into shared memory.)
 FC_HD FC_HOT_INLINE void sweep_fold_histogram(const sweep_config& c, double h, sweep_accumulator& a)
 {
   a.histogram_min = h < a.histogram_min ? h : a.histogram_min;
   a.histogram_max = h > a.histogram_max ? h : a.histogram_max;
-  if (h < c.histogram_low) {
-    a.histogram_below += 1;
-  } else if (h > c.histogram_high) {
-    a.histogram_above += 1;
-  } else {
-    // Bin = floor((h - low) x bins / (high - low)); the scale is computed once by the host, and
-    // h == high goes to the last bin (the range is closed).
-    const int bin = static_cast<int>(floor((h - c.histogram_low) * c.histogram_scale));
-    a.histogram[bin < c.histogram_bins ? bin : c.histogram_bins - 1] += 1;
-  }
+  sweep_add_to_class(c, sweep_histogram_class(c, h), 1, a);
   a.quantile_bins[sweep_quantile_bin(c, h)] += 1;
 }
 
-FC_HD FC_HOT_INLINE void sweep_fold_point(const sweep_config& c, const double* m, std::uint64_t index, sweep_accumulator& a)
+// One point's metrics into a fold state A (sweep_accumulator, or the CUDA path's per-thread
+// state: the same fields, see sweep_merge_scalars).
+template <class A>
+FC_HD FC_HOT_INLINE void sweep_fold_point(const sweep_config& c, const double* m, std::uint64_t index, A& a)
 {
   a.points += 1;
   // x * 0 is 0 for every finite x and NaN for NaN and both infinities (IEEE 754 sec. 7.2), and
@@ -252,40 +284,16 @@ FC_HD inline bool sweep_point_valid(const sweep_config& c, const double* m)
 namespace fleetcap {
 
 // Evaluates and folds every point of rows [first, first + count) (global point index = row x
-// inner size + j) with evaluator E (kernels/evaluators/): each launcher is compiled per
-// evaluator, so the evaluator is inlined into the loop. One accumulator serves the whole block:
-// an accumulator is over 1 KB (histogram and quantile bins), and copying and merging one per
-// row cost 45-70 % of the throughput on grids with short rows (layout-22b-64: 8 points a row).
-// Block == 1 (CUDA: one row per thread, no room for arrays) folds each point as it comes; Block
-// > 1 (the CPU launcher) evaluates Block points into one array per metric and folds them with
-// vector reductions (kernels/sweep_block_fold.cuh).
+// inner size + j) with evaluator E (kernels/evaluators/) on the CPU: Block points at a time into
+// one array per metric, folded with vector reductions (kernels/sweep_block_fold.cuh), one
+// accumulator for all the rows (an accumulator is over 1 KB, and copying and merging one per row
+// cost 45-70 % of the throughput on grids with short rows: layout-22b-64 has 8 points a row).
+// The CUDA backend folds points in registers and warps instead (kernels/sweep_tile.cuh).
 template <class E, int Block>
-FC_HD inline sweep_accumulator sweep_row_block(const sweep_config& c, const double* values, std::uint64_t first,
-                                               std::uint64_t count)
+inline sweep_accumulator sweep_row_block(const sweep_config& c, const double* values, std::uint64_t first, std::uint64_t count)
 {
-  if constexpr (Block > 1) {
-    return sweep_rows_in_blocks<E, Block>(c, values, first, count);
-  } else {
-    sweep_accumulator a = sweep_empty(c.objective_max);
-    double x[sweep_max_inputs];
-    double m[sweep_max_metrics];
-    const int inner = c.axis_count - 1;
-    const int slot = c.axis_input[inner];
-    const std::uint64_t n = c.axis_size[inner];
-    const double* inner_values = values + c.axis_offset[inner];
-    for (std::uint64_t row = first; row < first + count; ++row) {
-      sweep_row_inputs(c, values, row, x);
-      for (std::uint64_t j = 0; j < n; ++j) {
-        x[slot] = inner_values[j];
-        if (c.has_distributions) {
-          sweep_apply_draws(c, x);
-        }
-        E::evaluate(c, x, m);
-        sweep_fold_point(c, m, row * n + j, a);
-      }
-    }
-    return a;
-  }
+  static_assert(Block > 1, "the CPU path folds blocks of points");
+  return sweep_rows_in_blocks<E, Block>(c, values, first, count);
 }
 
 }  // namespace fleetcap

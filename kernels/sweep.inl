@@ -1,5 +1,6 @@
-// Thrust launcher of the sweep engine (see part_metrics.inl for the pattern): one fused
+// Thrust launcher of the CPU sweep (see part_metrics.inl for the pattern): one fused
 // transform-reduce over blocks of rows: decode, evaluate, fold, merge. Memory is O(1) per tile.
+// (The CUDA backend has its own kernel, kernels/sweep_tile.cuh.)
 // Included by a backend's file after it defines FC_BACKEND_NS, FC_EXEC_POLICY,
 // FC_SWEEP_POINTS_PER_ITEM and FC_SWEEP_BLOCK (points evaluated before a fold, sweep.cuh); compiled once per evaluator (sweep_rows_on_device<E>).
 //
@@ -27,7 +28,7 @@ struct sweep_block_fn {
   std::uint64_t first_row;
   std::uint64_t end_row;
   std::uint64_t rows_per_item;
-  FC_HD sweep_accumulator operator()(std::uint64_t block) const
+  sweep_accumulator operator()(std::uint64_t block) const
   {
     const std::uint64_t first = first_row + block * rows_per_item;
     const std::uint64_t count = end_row - first < rows_per_item ? end_row - first : rows_per_item;

@@ -94,32 +94,6 @@ FC_HD FC_HOT_INLINE void sweep_fold_histogram_block(const sweep_config& c, const
   }
 }
 
-// The equal-width class of a histogram value as sweep_fold_histogram assigns it: -1 below the
-// range, `bins` above it, else its bin (the last one closed). Non-decreasing in h, since the
-// subtraction and the multiplication by a positive scale both round monotonically.
-FC_HD FC_HOT_INLINE int sweep_histogram_class(const sweep_config& c, double h)
-{
-  if (h < c.histogram_low) {
-    return -1;
-  }
-  if (h > c.histogram_high) {
-    return c.histogram_bins;
-  }
-  const int bin = static_cast<int>(floor((h - c.histogram_low) * c.histogram_scale));
-  return bin < c.histogram_bins ? bin : c.histogram_bins - 1;
-}
-
-FC_HD FC_HOT_INLINE void sweep_add_to_class(const sweep_config& c, int cls, std::uint64_t k, sweep_accumulator& a)
-{
-  if (cls < 0) {
-    a.histogram_below += k;
-  } else if (cls >= c.histogram_bins) {
-    a.histogram_above += k;
-  } else {
-    a.histogram[cls] += k;
-  }
-}
-
 // In r[0..m), sorted ascending (up) or descending, where the points with key(r[i]) >= line
 // start (ascending: they are a suffix) or end (descending: a prefix), for a key non-decreasing
 // in the value: a bisection of [lo, hi), which the caller narrows as its lines rise. (A

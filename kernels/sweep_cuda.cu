@@ -1,14 +1,9 @@
-// CUDA backend of the sweep engine: one launcher for the built-in evaluators.
-#include <thrust/system/cuda/execution_policy.h>
-
-#define FC_BACKEND_NS cuda_backend
-#define FC_EXEC_POLICY thrust::cuda::par
-// One row per thread: GPU parallelism comes from rows; merges happen in the reduction tree.
-#define FC_SWEEP_POINTS_PER_ITEM 1
+// CUDA backend of the sweep engine: one launcher for the built-in evaluators, the fused tile
+// kernel of kernels/sweep_tile.cuh (one thread per run of points, warp-level folds).
 #include "kernels/device_buffer.cuh"
 #include "kernels/evaluators/registry.cuh"
-#define FC_SWEEP_BLOCK 1
-#include "kernels/sweep.inl"
+#include "kernels/sweep.hpp"
+#include "kernels/sweep_tile.cuh"
 
 namespace fleetcap::cuda_backend {
 
@@ -20,7 +15,7 @@ sweep_accumulator sweep_rows_of(const sweep_config& config, const double* values
 {
   device_buffer<double> d_values(values, value_count);
   try {
-    return sweep_rows_on_device<E>(config, d_values.data(), first_row, row_count);
+    return sweep_tile_on_device<E>(config, d_values.data(), first_row, row_count);
   } catch (const std::exception& e) {
     throw_device_error(std::string("sweep kernel failed on CUDA: ") + e.what());
   }
