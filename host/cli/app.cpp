@@ -19,8 +19,11 @@ context::context(const global_options& options, std::ostream& out)
 const catalog_source& context::catalog()
 {
   if (!m_catalog) {
-    m_catalog = m_options.catalog_dir.empty() ? builtin_catalog()
-                                              : directory_catalog(m_options.catalog_dir);
+    auto catalog = builtin_catalog();
+    for (const auto& dir : m_options.catalog_dirs) {
+      catalog = overlay_catalog(std::move(catalog), dir);
+    }
+    m_catalog = std::move(catalog);
   }
   return *m_catalog;
 }
@@ -38,6 +41,12 @@ const std::vector<rule>& context::rules()
 {
   if (!m_rules_loaded) {
     m_rules = load_rules(catalog());
+    std::vector<rule_override> overrides;
+    for (const auto& text : m_options.rule_overrides) {
+      const auto parsed = parse_rule_overrides(text);
+      overrides.insert(overrides.end(), parsed.begin(), parsed.end());
+    }
+    apply_rule_overrides(m_rules, overrides);
     m_rules_loaded = true;
   }
   return m_rules;
@@ -107,9 +116,16 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
   app.require_subcommand(0, 1);
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and the backends built in");
-  app.add_option("--catalog", options.catalog_dir,
-                 "Use the spec/data folders under DIR instead of the built-in catalogue")
-      ->type_name("DIR");
+  app.add_option("--catalog", options.catalog_dirs,
+                 "Lay the specs/ and data/ folders under DIR over the built-in catalogue: a file adds a part, "
+                 "fleet, rule, system... or replaces the built-in one of the same name (its id); repeatable")
+      ->type_name("DIR")
+      ->allow_extra_args(false);  // one folder per --catalog: never swallow the subcommand
+  app.add_option("--rule", options.rule_overrides,
+                 "What-if rule parameters, e.g. us-3a090-2023:b1_tpp_min=2000 (several: A=1,B=2; repeatable); "
+                 "outputs mark the rule as changed")
+      ->type_name("ID:PARAM=VALUE")
+      ->allow_extra_args(false);
   app.add_flag("--json", options.json, "Machine-readable JSON output");
   app.add_option("--backend", options.backend, "Where kernels run: auto (CUDA if visible), cpu, cuda")
       ->type_name("auto|cpu|cuda");
@@ -145,6 +161,17 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
     if (command->parsed()) {
       std::ostringstream buffer;
       try {
+        // Only these commands read rule thresholds; elsewhere a what-if would be silently ignored
+        // (a sweep scenario takes thresholds as inputs).
+        std::string name = command->get_name();
+        for (const CLI::App* parent = command->get_parent(); parent && parent->get_parent(); parent = parent->get_parent()) {
+          name = parent->get_name() + " " + name;  // "specs list"
+        }
+        FC_EXPECTS(options.rule_overrides.empty() || name == "comply" || name == "report" || name == "train",
+                   "--rule applies to comply, report and train, not to " + name +
+                       (name == "sweep" ? " (a compliance scenario takes thresholds as inputs: a1_tpp_min, b1_tpp_min, "
+                                          "b2_pd_min, a2_pd_min)"
+                                        : ""));
         context ctx(options, buffer);
         runner(ctx);
       } catch (const std::exception& e) {

@@ -20,7 +20,8 @@ namespace fleetcap::cli {
 
 // Options every command takes.
 struct global_options {
-  std::string catalog_dir;  // empty: the built-in catalogue
+  std::vector<std::string> catalog_dirs;  // laid over the built-in catalogue in order (--catalog)
+  std::vector<std::string> rule_overrides;  // --rule ID:PARAMETER=VALUE[,...], applied in order
   bool json = false;
   std::string backend = "auto";
 };

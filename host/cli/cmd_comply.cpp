@@ -66,7 +66,7 @@ void print_verdicts(std::ostream& out, const std::vector<rule_verdict>& verdicts
   text_table t({"rule", "status", "clause", "reason", "dates"}, {false, false, false, false, false});
   for (const auto& v : verdicts) {
     const auto& r = find_rule(all, v.rule);
-    t.add_row({v.rule, status_name(v.status), v.clause, v.reason,
+    t.add_row({rule_label(r), status_name(v.status), v.clause, v.reason,
                in_force_text(r) + (v.in_force ? "" : " (not in force)")});
   }
   t.print(out);
@@ -100,6 +100,7 @@ void run_comply_part(context& ctx, const comply_options& opts, const std::vector
         {"performance_density", json_number_or_unknown(metrics.mid.performance_density)},
         {"vendor_country", part.vendor_country},
         {"verdicts", verdicts_json(verdicts)}};
+    add_what_if(j, rules);
     // Options not given are absent, not null.
     for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"as_of", &opts.as_of},
                                      {"destination", &opts.destination},
@@ -127,7 +128,7 @@ void run_comply_part(context& ctx, const comply_options& opts, const std::vector
     out << "Destination " << (opts.destination.empty() ? "not given" : opts.destination) << ", owner headquartered in "
         << (opts.owner_hq.empty() ? "(not given)" : opts.owner_hq) << ".\n";
   }
-  out << "\n";
+  out << what_if_text(rules) << "\n";
   print_verdicts(out, verdicts, rules);
   if (part.vendor_country != "US") {
     out << "\nThe vendor is not in the US: rules that cover US-origin items say not_applicable. Whether a foreign "
@@ -154,15 +155,17 @@ void run_comply_train(context& ctx, const comply_options& opts, const std::vecto
              "comply --train: training operations must be a positive finite number");
   const auto verdicts = comply_training(operations, opts.biological, selected, today);
   if (ctx.options().json) {
-    ctx.out() << json_text(nlohmann::json{{"training_operations", operations},
-                                {"basis", basis},
-                                {"biological_sequence_data", opts.biological},
-                                {"verdicts", verdicts_json(verdicts)}});
+    nlohmann::json j{{"training_operations", operations},
+                     {"basis", basis},
+                     {"biological_sequence_data", opts.biological},
+                     {"verdicts", verdicts_json(verdicts)}};
+    add_what_if(j, rules);
+    ctx.out() << json_text(j);
     return;
   }
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.3g", operations);
-  ctx.out() << "Training run: " << buffer << " operations (" << basis << ")\n\n";
+  ctx.out() << "Training run: " << buffer << " operations (" << basis << ")\n" << what_if_text(rules) << "\n";
   print_verdicts(ctx.out(), verdicts, rules);
 }
 

@@ -224,11 +224,15 @@ void run_comply_fleet(context& ctx, const std::vector<std::string>& files, const
     }
   }
   j["plans_and_deliveries_added"] = mixed_statuses;
+  add_what_if(j, rules);
+  if (!json) {
+    out << what_if_text(rules);
+  }
 
   for (std::size_t k = 0; k < selected.size(); ++k) {
     const rule& r = *selected[k];
     nlohmann::json jr = {{"rule", r.id}, {"kind", r.kind}, {"in_force", r.in_force_on(today)}, {"owners", nlohmann::json::array()}};
-    std::string heading = r.id + " (" + r.name + ")" + (r.in_force_on(today) ? "" : " [not in force]");
+    std::string heading = rule_label(r) + " (" + r.name + ")" + (r.in_force_on(today) ? "" : " [not in force]");
     if (is_export_rule(r)) {
       text_table t({"owner", "controlled units", "controlled TPP share", "uncontrolled units", "undetermined units",
                     "not applicable units", "statuses"},

@@ -123,6 +123,7 @@ void run_report(context& ctx, const report_options& opts)
                       {"date", in.today.str()},
                       {"h100e_basis", "int8"},
                       {"mfu", opts.mfu}};
+  add_what_if(j, *in.rules);
 
   capacity_options cap;
   cap.by = group_key::owner;
@@ -138,6 +139,10 @@ void run_report(context& ctx, const report_options& opts)
            "extremes over every published range, with each mix's shares summing to 1 (a plain count stays a "
            "plain count). '+': some parts lack the figure and are listed, never counted as zero; '~': a "
            "documented substitute stands in for a missing figure.");
+    const auto what_if = what_if_text(*in.rules);
+    if (!what_if.empty()) {
+      w.note(what_if.substr(0, what_if.size() - 1));
+    }
   }
 
   // --- 1. capacity by owner -------------------------------------------------------------
@@ -399,15 +404,18 @@ void run_report(context& ctx, const report_options& opts)
 
   // --- 5. parts under the export rules -------------------------------------------------------
   {
+    // A column per part-classification rule in use, in force order: the built-in four, and any
+    // a --catalog overlay adds (a what-if copy under its own id); --rule marks a changed one.
     std::vector<const rule*> columns;
-    for (const char* id : {"us-3a090-2022", "us-3a090-2023", "us-h20-licence-2025", "us-cbc-2026"}) {
-      if (const rule* r = find_rule_or_null(*in.rules, id)) {
-        columns.push_back(r);
+    for (const auto& r : *in.rules) {
+      if (r.kind == "us_3a090_2022" || r.kind == "us_3a090_2023" || r.kind == "us_h20_licence_2025" ||
+          r.kind == "us_cbc_2026") {
+        columns.push_back(&r);
       }
     }
     std::vector<std::string> header = {"part", "TPP", "PD"};
     for (const rule* r : columns) {
-      header.push_back(r->id);
+      header.push_back(rule_label(*r));
     }
     text_table t(header, std::vector<bool>(header.size(), false));
     nlohmann::json rows = nlohmann::json::array();

@@ -596,9 +596,11 @@ void run_train(context& ctx, const train_options& o)
       j["fits"] = step->fits != 0;
       j["memory_headroom_bytes"] = part.memory_bytes.mid - step->memory.total;
     }
+    add_what_if(j, rules);
     out << json_text(j);
     return;
   }
+  out << what_if_text(rules);
   out << "Training run on " << format_number(o.chips, 0) << " x " << part.id << " (" << o.precision << " dense peak "
       << format_number(peak.mid / 1e12, 1) << " TFLOP/s each; system " << system->id << ")\n";
   if (shape) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 
 #include "fleetcap/error.hpp"
@@ -201,6 +202,66 @@ std::optional<std::string> first_unprintable(const nlohmann::json& j, const std:
 }
 
 }  // namespace
+
+namespace {
+
+// A threshold as written in a rule file: 3000, 5.92, 1e+26.
+std::string threshold_text(double x)
+{
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", x);
+  return buffer;
+}
+
+}  // namespace
+
+std::string what_if_text(const std::vector<rule>& rules)
+{
+  std::string text;
+  for (const auto& r : rules) {
+    for (const auto& [key, published] : r.published) {
+      text += "What-if (--rule): " + r.id + " " + key + " = " + threshold_text(r.parameter(key)) + " (published: " +
+              threshold_text(published) + "); verdicts under " + r.id + " are not the published rule's.\n";
+    }
+  }
+  for (const auto& r : rules) {
+    if (!r.follows_what_if.empty()) {
+      text += "What-if (--rule): " + r.id + " classifies with " + r.follows_what_if +
+              ", changed above, so its verdicts follow the what-if too.\n";
+    }
+  }
+  return text;
+}
+
+void add_what_if(nlohmann::json& j, const std::vector<rule>& rules)
+{
+  nlohmann::json changed = nlohmann::json::array();
+  for (const auto& r : rules) {
+    for (const auto& [key, published] : r.published) {
+      changed.push_back({{"rule", r.id}, {"parameter", key}, {"value", r.parameter(key)}, {"published", published}});
+    }
+  }
+  if (!changed.empty()) {
+    j["what_if"] = changed;
+  }
+  nlohmann::json followers = nlohmann::json::array();
+  for (const auto& r : rules) {
+    if (!r.follows_what_if.empty()) {
+      followers.push_back({{"rule", r.id}, {"based_on", r.follows_what_if}});
+    }
+  }
+  if (!followers.empty()) {
+    j["what_if_based_on"] = followers;
+  }
+}
+
+std::string rule_label(const rule& r)
+{
+  if (!r.published.empty()) {
+    return r.id + " (what-if)";
+  }
+  return r.follows_what_if.empty() ? r.id : r.id + " (on a what-if)";
+}
 
 std::string json_text(const nlohmann::json& j)
 {

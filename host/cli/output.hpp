@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fleetcap/part_metrics.hpp"
+#include "fleetcap/rules.hpp"
 #include "fleetcap/spec.hpp"
 
 namespace fleetcap::cli {
@@ -50,5 +51,15 @@ nlohmann::json json_number_or_unknown(double x);
 // input_error naming the value's JSON pointer. Invalid UTF-8 (a file name in another
 // encoding) is written as U+FFFD instead of failing.
 std::string json_text(const nlohmann::json& j);
+
+// Rule parameters set by --rule (a what-if), so no output passes a what-if off as the published
+// rule: the text is one line per changed parameter ("" when none); the JSON key "what_if" is
+// [{"rule", "parameter", "value", "published"}], set only when some parameter was changed, and
+// "what_if_based_on" [{"rule", "based_on"}] lists the rules that classify with a changed one.
+std::string what_if_text(const std::vector<rule>& rules);
+void add_what_if(nlohmann::json& j, const std::vector<rule>& rules);
+// A rule's id as tables show it: "ID (what-if)" when --rule changed it, "ID (on a what-if)"
+// when it classifies with a changed rule.
+std::string rule_label(const rule& r);
 
 }  // namespace fleetcap::cli

@@ -1,4 +1,5 @@
-// Catalogue sources: the copy built into the binary and a folder given with --catalog.
+// Catalogue sources: the copy built into the binary, a folder, and a folder laid over another
+// source (--catalog DIR: files add to or replace the built-in ones by name, i.e. by id).
 
 #include <algorithm>
 #include <filesystem>
@@ -75,7 +76,50 @@ class directory_source final : public catalog_source {
   fs::path m_root;
 };
 
+std::string base_name(const std::string& path)
+{
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Every loader requires a file's id to be its name (specs/h20.json holds "h20"), so a file of
+// the overlay replaces the base's file of the same name: the same id.
+class overlay_source final : public catalog_source {
+ public:
+  overlay_source(std::unique_ptr<catalog_source> base, std::unique_ptr<catalog_source> top)
+      : m_base(std::move(base)), m_top(std::move(top))
+  {
+  }
+
+  std::vector<catalog_file> json_files(const std::string& folder) const override
+  {
+    std::vector<catalog_file> out = m_base->json_files(folder);
+    for (auto& file : m_top->json_files(folder)) {
+      const auto same = std::find_if(out.begin(), out.end(),
+                                     [&](const catalog_file& f) { return base_name(f.name) == base_name(file.name); });
+      if (same != out.end()) {
+        *same = std::move(file);
+      } else {
+        out.push_back(std::move(file));
+      }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const catalog_file& a, const catalog_file& b) { return base_name(a.name) < base_name(b.name); });
+    return out;
+  }
+  std::string describe() const override { return m_base->describe() + " + " + m_top->describe(); }
+
+ private:
+  std::unique_ptr<catalog_source> m_base;
+  std::unique_ptr<catalog_source> m_top;
+};
+
 }  // namespace
+
+std::unique_ptr<catalog_source> overlay_catalog(std::unique_ptr<catalog_source> base, const std::string& root)
+{
+  return std::make_unique<overlay_source>(std::move(base), directory_catalog(root));
+}
 
 std::unique_ptr<catalog_source> builtin_catalog() { return std::make_unique<builtin_source>(); }
 

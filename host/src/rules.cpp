@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "detail/json_fields.hpp"
@@ -420,6 +422,28 @@ country_groups load_country_groups(const catalog_source& source)
   return out;
 }
 
+// The checks between parameters of a kind (a share at most 1; lower bounds below upper ones),
+// for the loader and for --rule overrides alike; `fail(key, problem)` throws.
+template <class Fail>
+void check_parameter_relations(const rule& out, const Fail& fail)
+{
+  if (out.kind == "cn_domestic_share_2025" && out.parameters.at("domestic_share_min") > 1.0) {
+    fail("domestic_share_min", "a share must be at most 1");
+  }
+  const auto pairs = ordered_pairs().find(out.kind);
+  if (pairs != ordered_pairs().end()) {
+    for (const auto& [lower, upper, may_equal] : pairs->second) {
+      const double lo = out.parameters.at(lower), hi = out.parameters.at(upper);
+      if (may_equal ? !(lo <= hi) : !(lo < hi)) {
+        char buffer[256];
+        std::snprintf(buffer, sizeof buffer, "lower bound %s = %g is %s %s = %g", lower, lo,
+                      may_equal ? "above" : "not below", upper, hi);
+        fail(lower, buffer);
+      }
+    }
+  }
+}
+
 rule parse_rule(const catalog_file& file) { return parse_rule(file, load_country_groups(*builtin_catalog())); }
 
 rule parse_rule(const catalog_file& file, const country_groups& groups)
@@ -499,21 +523,7 @@ rule parse_rule(const catalog_file& file, const country_groups& groups)
     }
     out.parameters[key] = value.mid;
   }
-  if (out.kind == "cn_domestic_share_2025" && out.parameters.at("domestic_share_min") > 1.0) {
-    params.fail("domestic_share_min", "a share must be at most 1");
-  }
-  const auto pairs = ordered_pairs().find(out.kind);
-  if (pairs != ordered_pairs().end()) {
-    for (const auto& [lower, upper, may_equal] : pairs->second) {
-      const double lo = out.parameters.at(lower), hi = out.parameters.at(upper);
-      if (may_equal ? !(lo <= hi) : !(lo < hi)) {
-        char buffer[256];
-        std::snprintf(buffer, sizeof buffer, "lower bound %s = %g is %s %s = %g", lower, lo,
-                      may_equal ? "above" : "not below", upper, hi);
-        params.fail(lower, buffer);
-      }
-    }
-  }
+  check_parameter_relations(out, [&params](const std::string& key, const std::string& problem) { params.fail(key, problem); });
   const auto needs = based_on_kind().find(out.kind);
   if (needs != based_on_kind().end() && out.based_on.empty()) {
     r.fail("based_on", "kind " + out.kind + " needs the id of a " + needs->second + " rule");
@@ -613,6 +623,82 @@ const rule& find_rule(const std::vector<rule>& rules, const std::string& id)
   const auto near = closest_ids(ids, id);
   throw input_error("unknown rule id " + detail::quoted(id) + (near.empty() ? "" : " (closest: " + join(near) + ")") +
                     "; known: " + join(ids));
+}
+
+std::vector<rule_override> parse_rule_overrides(const std::string& text)
+{
+  const std::string usage = "--rule " + detail::quoted(text) + ": expected RULE_ID:PARAMETER=VALUE[,PARAMETER=VALUE...]";
+  const auto colon = text.find(':');
+  FC_EXPECTS(colon != std::string::npos && colon > 0 && colon + 1 < text.size(), usage);
+  const std::string id = text.substr(0, colon);
+  std::vector<rule_override> out;
+  std::size_t start = colon + 1;
+  while (start <= text.size()) {
+    const auto comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    const auto equals = item.find('=');
+    FC_EXPECTS(equals != std::string::npos && equals > 0 && equals + 1 < item.size(), usage);
+    const std::string key = item.substr(0, equals), number = item.substr(equals + 1);
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(number.c_str(), &end);
+    FC_EXPECTS(end == number.c_str() + number.size() && errno == 0 && std::isfinite(value) && value > 0.0,
+               "--rule " + detail::quoted(text) + ": " + key + ": expected a positive number, got " + detail::quoted(number));
+    out.push_back({id, key, value, text});
+    start = comma + 1;
+  }
+  return out;
+}
+
+void apply_rule_overrides(std::vector<rule>& rules, const std::vector<rule_override>& overrides)
+{
+  for (const auto& o : overrides) {
+    const std::string where = "--rule " + detail::quoted(o.text);
+    std::vector<std::string> ids;
+    for (const auto& r : rules) {
+      ids.push_back(r.id);
+    }
+    const auto it = std::find_if(rules.begin(), rules.end(), [&](const rule& r) { return r.id == o.rule_id; });
+    if (it == rules.end()) {
+      const auto near = closest_ids(ids, o.rule_id);
+      throw input_error(where + ": unknown rule id " + detail::quoted(o.rule_id) +
+                        (near.empty() ? "" : " (closest: " + join(near) + ")"));
+    }
+    rule& r = *it;
+    const auto p = r.parameters.find(o.parameter);
+    if (p == r.parameters.end()) {
+      std::vector<std::string> keys;
+      for (const auto& [key, value] : r.parameters) {
+        keys.push_back(key);
+      }
+      throw input_error(where + ": rule " + r.id + " has no parameter " + detail::quoted(o.parameter) +
+                        (keys.empty() ? " (it has none)" : " (its parameters: " + join(keys) + ")"));
+    }
+    r.published.emplace(o.parameter, p->second);  // the first override keeps the published value
+    p->second = o.value;
+  }
+  for (auto& r : rules) {
+    const auto base = std::find_if(rules.begin(), rules.end(), [&](const rule& x) { return x.id == r.based_on; });
+    if (!r.based_on.empty() && base != rules.end() && !base->published.empty()) {
+      r.follows_what_if = r.based_on;
+    }
+  }
+  // Relations are checked once every override is in, so a pair can be moved together.
+  for (const auto& r : rules) {
+    if (r.published.empty()) {
+      continue;
+    }
+    check_parameter_relations(r, [&](const std::string&, const std::string& problem) {
+      std::string set;
+      for (const auto& o : overrides) {
+        if (o.rule_id == r.id) {
+          set += (set.empty() ? "" : ", ") + o.parameter;
+        }
+      }
+      throw input_error("--rule: " + r.id + " (overriding " + set + "): " + problem +
+                        " (override both, e.g. --rule " + r.id + ":A=X,B=Y)");
+    });
+  }
 }
 
 std::vector<const rule*> select_rules(const std::vector<rule>& rules, const std::string& ids_csv,

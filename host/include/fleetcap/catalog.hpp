@@ -34,6 +34,13 @@ std::unique_ptr<catalog_source> builtin_catalog();
 /// @throws input_error if the folder does not exist.
 std::unique_ptr<catalog_source> directory_catalog(const std::string& root);
 
+/// @brief `base` with the folder `root` laid over it (`--catalog DIR`): each file of `root`
+/// (same layout) adds to the base's files of its folder, or replaces the base's file of the
+/// same name, which every loader requires to be the id. So a what-if needs only the files it
+/// changes or adds. Files are listed sorted by name, wherever they come from.
+/// @throws input_error if the folder does not exist.
+std::unique_ptr<catalog_source> overlay_catalog(std::unique_ptr<catalog_source> base, const std::string& root);
+
 /// @brief Parses and validates one spec sheet.
 /// @throws input_error naming the file, the JSON pointer and the problem.
 part_spec parse_spec(const catalog_file& file);

@@ -81,6 +81,11 @@ struct rule {
   std::optional<date> no_longer_in_force;
   std::string based_on;  ///< id of the rule whose classification this one needs, or empty
   std::map<std::string, double> parameters;
+  /// Parameters set by a what-if (`--rule`), with their published values; empty for the rule
+  /// as published.
+  std::map<std::string, double> published;
+  /// The `based_on` rule when --rule changed that one: this rule's verdicts follow the what-if.
+  std::string follows_what_if;
   std::string domestic_country;  ///< cn_domestic_share_2025 only
   rule_scope scope;
   std::map<std::string, int> country_tiers;  ///< us_diffusion_2025 only: ISO code -> tier 1, 2 or 3
@@ -116,6 +121,25 @@ rule parse_rule(const catalog_file& file);
 /// @brief Loads every rule in `rules/` of the catalogue's data folder, sorted by in-force date
 /// then id; checks ids are unique and `based_on` names a loaded rule of a suitable kind.
 std::vector<rule> load_rules(const catalog_source& source);
+
+/// @brief A what-if value of one rule parameter, from `--rule ID:PARAMETER=VALUE`.
+struct rule_override {
+  std::string rule_id;
+  std::string parameter;
+  double value = 0.0;
+  std::string text;  ///< the option's text, for messages
+};
+
+/// @brief Parses `ID:PARAMETER=VALUE[,PARAMETER=VALUE...]` (values positive and finite).
+/// @throws input_error quoting the text.
+std::vector<rule_override> parse_rule_overrides(const std::string& text);
+
+/// @brief Sets each override's parameter, keeping the published value in rule::published, then
+/// checks the rule's relations (lower bounds below upper ones) with every override in place,
+/// and marks the rules `based_on` a changed one (rule::follows_what_if).
+/// @throws input_error naming the option: an unknown rule id (with the closest), a parameter
+/// the rule does not have (with its parameters), or a broken relation.
+void apply_rule_overrides(std::vector<rule>& rules, const std::vector<rule_override>& overrides);
 
 /// @brief Checks that every part id a rule names (named_parts, early_application) is a
 /// catalogue part. @throws input_error with the rule file, the pointer and the closest ids.
