@@ -19,17 +19,8 @@ namespace fleetcap {
 namespace {
 
 namespace fs = std::filesystem;
-using cli_result = test::cli_output;
-
-cli_result run_cli(std::vector<std::string> args) { return test::run_fleetcap(std::move(args)); }
-
-void expect_input_error(const cli_result& r, const std::string& fragment)
-{
-  EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
-  EXPECT_EQ(r.err.rfind("fleetcap: error: ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-}
+using test::expect_bad_input;
+using test::run_fleetcap;
 
 // A catalogue folder holding only what a test writes into it.
 class overlay_dir {
@@ -64,7 +55,7 @@ std::string verdict_of(const nlohmann::json& comply, const std::string& rule)
 
 TEST(cli_overlay, a_folder_adds_parts_and_replaces_them_by_id)
 {
-  const auto builtin = nlohmann::json::parse(run_cli({"specs", "list", "--json"}).out);
+  const auto builtin = nlohmann::json::parse(run_fleetcap({"specs", "list", "--json"}).out);
   overlay_dir dir("parts");
   auto added = source_json("specs/h20.json");
   added["id"] = "h20-what-if";
@@ -74,7 +65,7 @@ TEST(cli_overlay, a_folder_adds_parts_and_replaces_them_by_id)
   replaced["name"] = "H100 SXM (overlay)";
   dir.write("specs/h100-sxm.json", replaced);
   // The folder comes before the subcommand: one folder per --catalog, never the command.
-  const auto r = run_cli({"--catalog", dir.root(), "specs", "list", "--json"});
+  const auto r = run_fleetcap({"--catalog", dir.root(), "specs", "list", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto list = nlohmann::json::parse(r.out);
   EXPECT_EQ(list.size(), builtin.size() + 1);
@@ -96,12 +87,12 @@ TEST(cli_overlay, later_folders_override_earlier_ones_and_errors_name_the_overla
   first.write("specs/h20.json", a);
   a["name"] = "second";
   second.write("specs/h20.json", a);
-  const auto r = run_cli({"specs", "show", "h20", "--json", "--catalog", first.root(), "--catalog", second.root()});
+  const auto r = run_fleetcap({"specs", "show", "h20", "--json", "--catalog", first.root(), "--catalog", second.root()});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out).at("name"), "second");
   a["bf16_dense_tflops"] = -1;
   second.write("specs/h20.json", a);
-  expect_input_error(run_cli({"specs", "list", "--catalog", first.root(), "--catalog", second.root()}),
+  expect_bad_input(run_fleetcap({"specs", "list", "--catalog", first.root(), "--catalog", second.root()}),
                      second.root() + "/specs/h20.json: /bf16_dense_tflops: expected a positive number");
 }
 
@@ -112,7 +103,7 @@ TEST(cli_overlay, an_added_rule_becomes_a_report_column)
   rule["id"] = "us-3a090-what-if";
   rule["parameters"]["b1_tpp_min"] = 2000;
   dir.write("data/rules/us-3a090-what-if.json", rule);
-  const auto r = run_cli({"report", "--json", "--catalog", dir.root()});
+  const auto r = run_fleetcap({"report", "--json", "--catalog", dir.root()});
   ASSERT_EQ(r.code, 0) << r.err;
   bool seen = false;
   const auto report = nlohmann::json::parse(r.out);
@@ -128,12 +119,12 @@ TEST(cli_overlay, an_added_rule_becomes_a_report_column)
 
 TEST(cli_rule_override, moves_a_threshold_and_every_output_says_so)
 {
-  const auto published = run_cli({"comply", "--part", "h20", "--rules", "us-3a090-2023", "--json"});
+  const auto published = run_fleetcap({"comply", "--part", "h20", "--rules", "us-3a090-2023", "--json"});
   ASSERT_EQ(published.code, 0) << published.err;
   EXPECT_EQ(verdict_of(nlohmann::json::parse(published.out), "us-3a090-2023"), "not_controlled");
   EXPECT_FALSE(nlohmann::json::parse(published.out).contains("what_if"));
 
-  const auto r = run_cli({"comply", "--part", "h20", "--rules", "us-3a090-2023", "--json", "--rule",
+  const auto r = run_fleetcap({"comply", "--part", "h20", "--rules", "us-3a090-2023", "--json", "--rule",
                           "us-3a090-2023:b1_tpp_min=2000"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -144,19 +135,19 @@ TEST(cli_rule_override, moves_a_threshold_and_every_output_says_so)
   EXPECT_EQ(j.at("what_if")[0].at("value"), 2000.0);
   EXPECT_EQ(j.at("what_if")[0].at("published"), 2400.0);
 
-  const auto text = run_cli({"comply", "--part", "h20", "--rules", "us-3a090-2023", "--rule", "us-3a090-2023:b1_tpp_min=2000"});
+  const auto text = run_fleetcap({"comply", "--part", "h20", "--rules", "us-3a090-2023", "--rule", "us-3a090-2023:b1_tpp_min=2000"});
   ASSERT_EQ(text.code, 0) << text.err;
   EXPECT_NE(text.out.find("What-if (--rule): us-3a090-2023 b1_tpp_min = 2000 (published: 2400)"), std::string::npos)
       << text.out;
   EXPECT_NE(text.out.find("us-3a090-2023 (what-if)"), std::string::npos) << text.out;
 
-  const auto report = run_cli({"report", "--rule", "us-3a090-2023:b1_tpp_min=2000"});
+  const auto report = run_fleetcap({"report", "--rule", "us-3a090-2023:b1_tpp_min=2000"});
   ASSERT_EQ(report.code, 0) << report.err;
   EXPECT_NE(report.out.find("What-if (--rule): us-3a090-2023 b1_tpp_min = 2000"), std::string::npos);
   EXPECT_NE(report.out.find("us-3a090-2023 (what-if)"), std::string::npos);
   // us-cbc-2026 classifies with the 2023 rule (based_on): its column follows the what-if.
   EXPECT_NE(report.out.find("us-cbc-2026 (on a what-if)"), std::string::npos);
-  const auto report_json = nlohmann::json::parse(run_cli({"report", "--json", "--rule", "us-3a090-2023:b1_tpp_min=2000"}).out);
+  const auto report_json = nlohmann::json::parse(run_fleetcap({"report", "--json", "--rule", "us-3a090-2023:b1_tpp_min=2000"}).out);
   EXPECT_EQ(report_json.at("what_if")[0].at("published"), 2400.0);
   bool cbc = false;
   for (const auto& f : report_json.at("what_if_based_on")) {
@@ -168,14 +159,14 @@ TEST(cli_rule_override, moves_a_threshold_and_every_output_says_so)
 TEST(cli_rule_override, paired_bounds_move_together)
 {
   // a.1 at 3,000 needs b.1's upper bound (4,800, "less than" a.1's line) moved with it.
-  expect_input_error(run_cli({"comply", "--part", "h20", "--rule", "us-3a090-2023:a1_tpp_min=3000"}),
+  expect_bad_input(run_fleetcap({"comply", "--part", "h20", "--rule", "us-3a090-2023:a1_tpp_min=3000"}),
                      "lower bound b1_tpp_max = 4800 is above a1_tpp_min = 3000");
   for (const auto& args : {std::vector<std::string>{"--rule", "us-3a090-2023:a1_tpp_min=3000,b1_tpp_max=3000"},
                            std::vector<std::string>{"--rule", "us-3a090-2023:a1_tpp_min=3000", "--rule",
                                                     "us-3a090-2023:b1_tpp_max=3000"}}) {
     std::vector<std::string> argv = {"comply", "--part", "b200", "--rules", "us-3a090-2023", "--json"};
     argv.insert(argv.end(), args.begin(), args.end());
-    const auto r = run_cli(argv);
+    const auto r = run_fleetcap(argv);
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(nlohmann::json::parse(r.out).at("what_if").size(), 2u);
   }
@@ -188,25 +179,22 @@ TEST(cli_rule_override, bad_overrides_exit_2_naming_the_option)
     auto argv = comply;
     argv.push_back("--rule");
     argv.push_back(text);
-    return run_cli(argv);
+    return run_fleetcap(argv);
   };
-  expect_input_error(with("us-3a090-2032:b1_tpp_min=2000"), "unknown rule id \"us-3a090-2032\" (closest: us-3a090-2022");
-  expect_input_error(with("us-3a090-2023:b1_tpp=2000"), "rule us-3a090-2023 has no parameter \"b1_tpp\" (its parameters: ");
+  expect_bad_input(with("us-3a090-2032:b1_tpp_min=2000"), "unknown rule id \"us-3a090-2032\" (closest: us-3a090-2022");
+  expect_bad_input(with("us-3a090-2023:b1_tpp=2000"), "rule us-3a090-2023 has no parameter \"b1_tpp\" (its parameters: ");
   for (const char* bad : {"abc", "-5", "0", "inf", "nan", "1e999", "2000x", ""}) {
     SCOPED_TRACE(bad);
-    const auto r = with(std::string("us-3a090-2023:b1_tpp_min=") + bad);
-    EXPECT_EQ(r.code, 2) << r.err;
-    EXPECT_TRUE(r.out.empty());
-    EXPECT_NE(r.err.find("--rule"), std::string::npos) << r.err;
+    expect_bad_input(with(std::string("us-3a090-2023:b1_tpp_min=") + bad), "--rule");
   }
   for (const char* bad : {"us-3a090-2023", "us-3a090-2023:", ":b1_tpp_min=2000", "us-3a090-2023:b1_tpp_min",
                           "us-3a090-2023:=5", "us-3a090-2023:b1_tpp_min=2000,"}) {
-    expect_input_error(with(bad), "expected RULE_ID:PARAMETER=VALUE");
+    expect_bad_input(with(bad), "expected RULE_ID:PARAMETER=VALUE");
   }
   // Commands that read no rule refuse it rather than ignore it.
-  expect_input_error(run_cli({"sweep", "h20-design-space", "--rule", "us-3a090-2023:b1_tpp_min=2000"}),
+  expect_bad_input(run_fleetcap({"sweep", "h20-design-space", "--rule", "us-3a090-2023:b1_tpp_min=2000"}),
                      "--rule applies to comply, report and train, not to sweep");
-  expect_input_error(run_cli({"specs", "list", "--rule", "us-3a090-2023:b1_tpp_min=2000"}), "not to specs list");
+  expect_bad_input(run_fleetcap({"specs", "list", "--rule", "us-3a090-2023:b1_tpp_min=2000"}), "not to specs list");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels/sweep.cuh"
+#include "sweep_expect.hpp"
 
 namespace fleetcap {
 namespace {
@@ -85,31 +86,6 @@ sweep_accumulator block_fold(const sweep_config& c, const block_case& b, std::ui
   return a;
 }
 
-void expect_same(const sweep_accumulator& got, const sweep_accumulator& want, const char* what)
-{
-  SCOPED_TRACE(what);
-  EXPECT_EQ(got.points, want.points);
-  EXPECT_EQ(got.valid, want.valid);
-  EXPECT_EQ(got.best, want.best);
-  EXPECT_EQ(got.best_index, want.best_index);
-  EXPECT_EQ(got.worst, want.worst);
-  EXPECT_EQ(got.worst_index, want.worst_index);
-  EXPECT_NEAR(got.sum, want.sum, 1e-12 * std::fabs(want.sum));
-  for (int p = 0; p < sweep_max_predicates; ++p) {
-    EXPECT_EQ(got.predicate[p], want.predicate[p]) << "predicate " << p;
-  }
-  for (int h = 0; h < sweep_max_bins; ++h) {
-    EXPECT_EQ(got.histogram[h], want.histogram[h]) << "bin " << h;
-  }
-  EXPECT_EQ(got.histogram_below, want.histogram_below);
-  EXPECT_EQ(got.histogram_above, want.histogram_above);
-  EXPECT_EQ(got.histogram_min, want.histogram_min);
-  EXPECT_EQ(got.histogram_max, want.histogram_max);
-  for (int q = 0; q < sweep_max_quantile_bins; ++q) {
-    EXPECT_EQ(got.quantile_bins[q], want.quantile_bins[q]) << "quantile bin " << q;
-  }
-}
-
 std::vector<double> ramp(int n, double from, double to)
 {
   std::vector<double> v(static_cast<std::size_t>(n));
@@ -155,7 +131,7 @@ TEST(sweep_block_fold, sorted_runs_match_the_point_fold)
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     SCOPED_TRACE(i);
-    expect_same(block_fold(*c, cases[i], 1000), point_fold(*c, cases[i], 1000), "sorted");
+    test::expect_same_fold(block_fold(*c, cases[i], 1000), point_fold(*c, cases[i], 1000));
   }
 }
 
@@ -188,7 +164,7 @@ TEST(sweep_block_fold, blocks_that_are_not_one_sorted_run_match_the_point_fold)
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     SCOPED_TRACE(i);
-    expect_same(block_fold(*c, cases[i], 77), point_fold(*c, cases[i], 77), "fallback");
+    test::expect_same_fold(block_fold(*c, cases[i], 77), point_fold(*c, cases[i], 77));
   }
 }
 
@@ -202,7 +178,7 @@ TEST(sweep_block_fold, a_histogram_range_of_one_value_and_a_maximum_objective)
   const auto up = ramp(block, 30.0, 60.0);
   for (const auto& keep : {kept_between(block, 0, block), kept_between(block, 10, 50)}) {
     const block_case b{up, keep};
-    expect_same(block_fold(*c, b, 5), point_fold(*c, b, 5), "one-value range");
+    test::expect_same_fold(block_fold(*c, b, 5), point_fold(*c, b, 5));
   }
 }
 
