@@ -106,7 +106,12 @@ std::string version_line()
 
 }  // namespace
 
-int run(int argc, char** argv, std::ostream& out, std::ostream& err)
+namespace {
+
+// The CLI. With `rethrow`, a failure propagates as an exception (the Python module's way,
+// which turns it into fleetcap.InputError or fleetcap.Error) instead of being printed to `err`
+// as an exit code.
+int run_app(int argc, char** argv, std::ostream& out, std::ostream& err, bool rethrow)
 {
   global_options options;
   CLI::App app{"fleetcap: compute capacity, training time and threshold compliance of AI "
@@ -149,6 +154,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
     out << app.help();
     return 0;
   } catch (const CLI::ParseError& e) {
+    if (rethrow) {
+      throw input_error(e.what());
+    }
     err << "fleetcap: error: " << e.what() << "\nRun 'fleetcap --help' for usage.\n";
     return 2;
   }
@@ -175,6 +183,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
         context ctx(options, buffer);
         runner(ctx);
       } catch (const std::exception& e) {
+        if (rethrow) {
+          throw;
+        }
         err << "fleetcap: error: " << e.what() << "\n";
         return exit_code_for(e);
       }
@@ -183,8 +194,30 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
       return 0;
     }
   }
+  if (rethrow) {
+    throw input_error("a command is required");
+  }
   err << app.help() << "fleetcap: error: a command is required\n";
   return 2;
+}
+
+}  // namespace
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err) { return run_app(argc, argv, out, err, false); }
+
+void run_or_throw(const std::vector<std::string>& args, std::ostream& out)
+{
+  std::vector<std::string> copies;
+  copies.reserve(args.size() + 1);
+  copies.emplace_back("fleetcap");
+  copies.insert(copies.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : copies) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  std::ostringstream unused;
+  run_app(static_cast<int>(copies.size()), argv.data(), out, unused, true);
 }
 
 int run(int argc, char** argv) { return run(argc, argv, std::cout, std::cerr); }

@@ -58,6 +58,10 @@ class context {
 // command's output to `out` and errors to `err`.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);
 int run(int argc, char** argv);
+// The same with the arguments after the program name, for the Python module: writes the
+// output to `out` only on success; a failure throws (input_error for bad input or options,
+// error for run-time failures) and writes nothing.
+void run_or_throw(const std::vector<std::string>& args, std::ostream& out);
 
 // One setup function per subcommand (cmd_<name>.cpp). Each registers its options and a
 // callback that runs it against the context.

@@ -57,6 +57,38 @@ TEST(cli_fleet_trust, monte_carlo_counts_stay_inside_omdias_range)
   EXPECT_DOUBLE_EQ(units["Microsoft"]["p95"].get<double>(), 485000);
 }
 
+TEST(cli_fleet_trust, every_monte_carlo_quantile_stays_inside_the_interval)
+{
+  // main: Microsoft's BF16 p5 was 4.7990749999999995e20 against an exact (point) 4.799075e20:
+  // the sampled sum adds in another order. Every quantile and mean, every metric and group,
+  // must lie in the interval view's [low, high], bit for bit.
+  const auto r = run_fleetcap({"fleet", "hopper-2024", "--samples", "20000", "--seed", "3", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  int checked = 0;
+  for (const auto& [metric, by_group] : j["monte_carlo"]["metrics"].items()) {
+    for (const auto& [group, q] : by_group.items()) {
+      if (q.contains("unknown")) {
+        continue;
+      }
+      nlohmann::json totals = j["total"];
+      for (const auto& g : j["groups"]) {
+        if (g["key"] == group) {
+          totals = g["totals"];
+        }
+      }
+      const auto& interval = metric == "bf16_flop_per_s" ? totals["dense_ops_per_s"]["bf16"] : totals[metric];
+      ASSERT_TRUE(interval.contains("low")) << metric << " " << group;
+      for (const char* k : {"p5", "p50", "p95", "mean"}) {
+        EXPECT_GE(q[k].get<double>(), interval["low"].get<double>()) << metric << " " << group << " " << k;
+        EXPECT_LE(q[k].get<double>(), interval["high"].get<double>()) << metric << " " << group << " " << k;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GE(checked, 100);
+}
+
 TEST(cli_fleet_trust, overlapping_inventories_are_refused_then_deduplicated)
 {
   expect_bad_input(run_fleetcap({"fleet", "hopper-2024", "china-h20-2024"}),
