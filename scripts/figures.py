@@ -91,7 +91,7 @@ def tpp_vs_pd(specs, rule, out_base, formats):
     p = rule["parameters"]
     fig, ax = plt.subplots(figsize=(8, 5.5))
     tpp_max = max([known(s["tpp"]) or 0 for s in specs] + [p["a1_tpp_min"] * 1.5]) * 1.1
-    pd_max = max([known(s["performance_density"]) or 0 for s in specs] + [p["a2_pd_min"] * 1.5]) * 1.1
+    pd_max = max([known(s["performance_density_tpp_per_mm2"]) or 0 for s in specs] + [p["a2_pd_min"] * 1.5]) * 1.1
     # 3A090.a: a.1 (TPP >= 4800) and a.2 (TPP >= 1600 and PD >= 5.92).
     ax.axvspan(p["a1_tpp_min"], tpp_max, color="tab:red", alpha=0.18, lw=0)
     ax.fill_between([p["a2_tpp_min"], p["a1_tpp_min"]], p["a2_pd_min"], pd_max, color="tab:red", alpha=0.18, lw=0)
@@ -103,7 +103,7 @@ def tpp_vs_pd(specs, rule, out_base, formats):
     for s in specs:
         if known(s["tpp"]) is None:
             continue
-        pd = known(s["performance_density"])
+        pd = known(s["performance_density_tpp_per_mm2"])
         key = (round(s["tpp"]), None if pd is None else round(pd, 2))
         points.setdefault(key, []).append(s["id"])
     for (tpp, pd), ids in sorted(points.items(), key=lambda kv: kv[0][0]):

@@ -217,7 +217,7 @@ nlohmann::json capacity_json(const capacity_view& v)
           {"total", totals_json(v.total.totals)}};
 }
 
-void print_capacity_csv(std::ostream& out, const capacity_view& v)
+void print_capacity_csv(std::ostream& out, const capacity_view& v, const capacity_quantiles_of& quantiles)
 {
   struct column {
     const char* name;
@@ -226,10 +226,10 @@ void print_capacity_csv(std::ostream& out, const capacity_view& v)
   static const column columns[] = {
       {"units", [](const capacity_totals& t) -> const summed& { return t.units; }},
       {"h100e", [](const capacity_totals& t) -> const summed& { return t.h100e; }},
-      {"bf16_flop_per_s", [](const capacity_totals& t) -> const summed& { return bf16(t); }},
-      {"fp8_flop_per_s",
+      {"dense_ops_per_s_bf16", [](const capacity_totals& t) -> const summed& { return bf16(t); }},
+      {"dense_ops_per_s_fp8",
        [](const capacity_totals& t) -> const summed& { return t.dense_ops_per_s[static_cast<std::size_t>(numeric_format::fp8)]; }},
-      {"int8_ops_per_s",
+      {"dense_ops_per_s_int8",
        [](const capacity_totals& t) -> const summed& { return t.dense_ops_per_s[static_cast<std::size_t>(numeric_format::int8)]; }},
       {"tpp", [](const capacity_totals& t) -> const summed& { return t.tpp; }},
       {"memory_bytes", [](const capacity_totals& t) -> const summed& { return t.memory_bytes; }},
@@ -239,12 +239,8 @@ void print_capacity_csv(std::ostream& out, const capacity_view& v)
       {"facility_watts", [](const capacity_totals& t) -> const summed& { return t.facility_watts; }},
       {"capex_usd", [](const capacity_totals& t) -> const summed& { return t.capex_usd; }},
   };
-  out << group_key_name(v.options.by);
-  for (const auto& c : columns) {
-    out << "," << c.name << "_low," << c.name << "_mid," << c.name << "_high," << c.name << "_incomplete," << c.name
-        << "_missing_parts";
-  }
-  out << "\n";
+  const bool sampled = static_cast<bool>(quantiles);
+  out << "group,total,metric,low,mid,high,incomplete,missing_parts" << (sampled ? ",p5,p50,p95,mean" : "") << "\n";
   auto quote = [](const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) {
       return s;
@@ -255,32 +251,45 @@ void print_capacity_csv(std::ostream& out, const capacity_view& v)
     }
     return q + "\"";
   };
-  auto emit = [&](const std::string& key, const capacity_totals& t) {
-    out << quote(key);
-    char buffer[64];
+  char buffer[64];
+  auto number = [&](double x) {
+    std::snprintf(buffer, sizeof buffer, ",%.17g", x);
+    out << buffer;
+  };
+  auto emit = [&](std::size_t index, const std::string& key, bool total, const capacity_totals& t) {
     for (const auto& c : columns) {
       const summed& s = c.get(t);
+      out << quote(key) << "," << (total ? "true" : "false") << "," << c.name;
+      const bool unknown = unknown_value(s);
       for (double x : {s.value.low, s.value.mid, s.value.high}) {
-        // An unknown sum leaves its cells empty, never 0.
-        if (unknown_value(s)) {
-          out << ",";
-          continue;
+        if (unknown) {
+          out << ",";  // an unknown sum leaves its cells empty, never 0
+        } else {
+          number(x);
         }
-        std::snprintf(buffer, sizeof buffer, ",%.17g", x);
-        out << buffer;
       }
       std::string parts;
       for (const auto& p : s.missing_parts) {
         parts += (parts.empty() ? "" : ";") + p;
       }
       out << "," << (s.incomplete ? "true" : "false") << "," << parts;
+      if (sampled) {
+        const mc_quantiles* q = unknown ? nullptr : quantiles(index, c.name);
+        if (q) {
+          for (double x : {q->p5, q->p50, q->p95, q->mean}) {
+            number(x);
+          }
+        } else {
+          out << ",,,,";  // not sampled: empty, never 0
+        }
+      }
+      out << "\n";
     }
-    out << "\n";
   };
-  for (const auto& g : v.groups) {
-    emit(g.key, g.totals);
+  for (std::size_t g = 0; g < v.groups.size(); ++g) {
+    emit(g, v.groups[g].key, false, v.groups[g].totals);
   }
-  emit("total", v.total.totals);
+  emit(v.groups.size(), "total", true, v.total.totals);
 }
 
 void print_trail(std::ostream& out, const capacity_view& v)

@@ -48,19 +48,6 @@ std::string in_force_text(const rule& r)
   return s;
 }
 
-nlohmann::json verdicts_json(const std::vector<rule_verdict>& verdicts)
-{
-  nlohmann::json array = nlohmann::json::array();
-  for (const auto& v : verdicts) {
-    array.push_back({{"rule", v.rule},
-                     {"status", status_name(v.status)},
-                     {"clause", v.clause},
-                     {"reason", v.reason},
-                     {"in_force", v.in_force}});
-  }
-  return array;
-}
-
 void print_verdicts(std::ostream& out, const std::vector<rule_verdict>& verdicts, const std::vector<rule>& all)
 {
   text_table t({"rule", "status", "clause", "reason", "dates"}, {false, false, false, false, false});
@@ -97,7 +84,7 @@ void run_comply_part(context& ctx, const comply_options& opts, const std::vector
     nlohmann::json j = {
         {"part", part.id},
         {"tpp", known_tpp ? nlohmann::json(metrics.mid.tpp) : json_unknown()},
-        {"performance_density", json_number_or_unknown(metrics.mid.performance_density)},
+        {"performance_density_tpp_per_mm2", json_number_or_unknown(metrics.mid.performance_density)},
         {"vendor_country", part.vendor_country},
         {"verdicts", verdicts_json(verdicts)}};
     add_what_if(j, rules);

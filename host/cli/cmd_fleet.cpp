@@ -35,7 +35,6 @@ struct fleet_options {
 constexpr mc_metric mc_metrics[] = {mc_metric::units, mc_metric::h100e, mc_metric::bf16_flop_per_s, mc_metric::tpp,
                                     mc_metric::facility_watts, mc_metric::capex_usd};
 
-// The interval sum of the metric a Monte Carlo column reports (for its completeness).
 // The sampled sum adds the same terms in another order than the interval view, so a quantile
 // of a group whose figure is a point (or sits at a bound) can land a rounding or two outside
 // [low, high] (e.g. 4.7990749999999995e20 against 4.799075e20). Such a rounding is put back on
@@ -53,6 +52,7 @@ double snap_to_bounds(double v, double low, double high)
   return v;
 }
 
+// The interval sum of the metric a Monte Carlo column reports (for its completeness).
 const summed& interval_of(const capacity_totals& t, mc_metric m)
 {
   switch (m) {
@@ -64,6 +64,18 @@ const summed& interval_of(const capacity_totals& t, mc_metric m)
     case mc_metric::capex_usd: return t.capex_usd;
   }
   return t.units;
+}
+
+// The figure a sampled metric adds its quantiles to, in the JSON totals and the CSV: the same
+// names as the intervals (BF16 is dense_ops_per_s.bf16, not a name of its own).
+nlohmann::json& json_figure_of(nlohmann::json& totals, mc_metric m)
+{
+  return m == mc_metric::bf16_flop_per_s ? totals["dense_ops_per_s"]["bf16"] : totals[mc_metric_name(m)];
+}
+
+std::string csv_metric_of(mc_metric m)
+{
+  return m == mc_metric::bf16_flop_per_s ? "dense_ops_per_s_bf16" : mc_metric_name(m);
 }
 
 void run_fleet(context& ctx, const fleet_options& opts)
@@ -143,30 +155,43 @@ void run_fleet(context& ctx, const fleet_options& opts)
       j["fleets"].push_back({{"id", f.id}, {"name", f.name}, {"file", f.origin}, {"sources", f.sources}});
     }
     if (mc.samples > 0) {
-      nlohmann::json m = {{"samples", mc.samples},
+      // The quantiles sit in each figure beside its low/mid/high (one shape for every figure);
+      // an unknown figure gets none.
+      j["monte_carlo"] = {{"samples", mc.samples},
                           {"seed", mc.seed},
                           {"distribution", distribution_name(mc.distribution)},
-                          {"backend", backend_name(backend)},
-                          {"metrics", nlohmann::json::object()}};
+                          {"backend", backend_name(backend)}};
       for (std::size_t k = 0; k < std::size(mc_metrics); ++k) {
-        nlohmann::json per = nlohmann::json::object();
         for (std::size_t g = 0; g <= view.groups.size(); ++g) {
-          const auto& q = quantiles[k][g];
           const summed& s = interval_of(g < view.groups.size() ? view.groups[g].totals : view.total.totals, mc_metrics[k]);
-          nlohmann::json cell = unknown_value(s) ? json_unknown()
-                                                 : nlohmann::json{{"p5", q.p5}, {"p50", q.p50}, {"p95", q.p95}, {"mean", q.mean}};
-          cell["incomplete"] = s.incomplete;
-          per[g < view.groups.size() ? view.groups[g].key : "total"] = cell;
+          if (unknown_value(s)) {
+            continue;
+          }
+          const auto& q = quantiles[k][g];
+          auto& figure = json_figure_of(g < view.groups.size() ? j["groups"][g]["totals"] : j["total"], mc_metrics[k]);
+          figure["p5"] = q.p5;
+          figure["p50"] = q.p50;
+          figure["p95"] = q.p95;
+          figure["mean"] = q.mean;
         }
-        m["metrics"][mc_metric_name(mc_metrics[k])] = per;
       }
-      j["monte_carlo"] = m;
     }
     out << json_text(j);
     return;
   }
   if (opts.csv) {
-    print_capacity_csv(out, view);
+    capacity_quantiles_of sampled;
+    if (mc.samples > 0) {
+      sampled = [&](std::size_t group, const std::string& metric) -> const mc_quantiles* {
+        for (std::size_t k = 0; k < std::size(mc_metrics); ++k) {
+          if (csv_metric_of(mc_metrics[k]) == metric) {
+            return &quantiles[k][group];
+          }
+        }
+        return nullptr;
+      };
+    }
+    print_capacity_csv(out, view, sampled);
     return;
   }
   out << "Capacity of ";
@@ -230,7 +255,7 @@ void setup_fleet(CLI::App& app, std::vector<std::pair<CLI::App*, command_runner>
   cmd->add_option("--seed", opts->seed, "Monte Carlo seed");
   cmd->add_option("--distribution", opts->distribution,
                   "Shape of each side of a low/mid/high draw (the mid is the median): triangular or pert");
-  cmd->add_flag("--csv", opts->csv, "CSV output (one row per group, low/mid/high columns)");
+  cmd->add_flag("--csv", opts->csv, "CSV output, long: one row per group x metric (group,total,metric,low,mid,high,incomplete,missing_parts; with --samples also p5,p50,p95,mean)");
   cmd->add_flag("--explain", opts->explain, "Print the derivation and source of every holding");
   cmd->add_option("--as-of", opts->as_of,
                   "Installed base on this date (YYYY-MM-DD): deliveries so far less retirements; plans left out")

@@ -174,7 +174,7 @@ void run_report(context& ctx, const report_options& opts)
                       {"country", country},
                       {"units", summed_json(g.totals.units)},
                       {"h100e", summed_json(g.totals.h100e)},
-                      {"bf16_flop_per_s", summed_json(bf16)},
+                      {"dense_ops_per_s", {{"bf16", summed_json(bf16)}}},
                       {"controlled_share_3a090_2023", shares},
                       {"days_1e25", days_known ? range_json(d25) : json_unknown()},
                       {"days_1e26", days_known ? range_json(d26) : json_unknown()}});
@@ -425,13 +425,11 @@ void run_report(context& ctx, const report_options& opts)
       const auto verdicts = comply_part(part, m, *in.rules, columns, in.today);
       std::vector<std::string> row = {part.id, m.mid.tpp_format < 0 ? "-" : format_number(m.mid.tpp, 0),
                                       format_number(m.mid.performance_density, 2)};
-      nlohmann::json jv = nlohmann::json::object();
       for (const auto& v : verdicts) {
         row.push_back(status_name(v.status));
-        jv[v.rule] = {{"status", status_name(v.status)}, {"clause", v.clause}, {"reason", v.reason}};
       }
       t.add_row(row);
-      rows.push_back({{"part", part.id}, {"verdicts", jv}});
+      rows.push_back({{"part", part.id}, {"verdicts", verdicts_json(verdicts)}});
     }
     j["parts"] = rows;
     if (!json) {

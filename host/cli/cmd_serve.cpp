@@ -78,10 +78,10 @@ nlohmann::json option_json(const serving_answer& a, const serving_question& q)
 {
   const auto& o = *a.best;
   nlohmann::json j = {
-      {"chips_per_replica", o.layout.chips},
-      {"tp", o.layout.tp},
-      {"attention_data_parallel", o.layout.chips / o.layout.tp},
-      {"batch", o.layout.batch},
+      {"chips_per_replica", json_count(o.layout.chips)},
+      {"tp", json_count(o.layout.tp)},
+      {"attention_data_parallel", json_count(o.layout.chips / o.layout.tp)},
+      {"batch", json_count(o.layout.batch)},
       {"ttft_s", o.ttft_s},
       {"tpot_s", o.tpot_s},
       {"output_tokens_per_s_per_chip", a.output_tokens_per_s_per_chip},

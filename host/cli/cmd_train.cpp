@@ -215,15 +215,15 @@ void run_search(context& ctx, const train_options& o, double tokens, const trans
     for (const auto& c : found.best) {
       auto k = sweep_point_coordinates(plan, c.index);
       const double cp = k["cp"].get<double>();
-      nlohmann::json layout = {{"tp", k["tp"]},
-                               {"pp", k["pp"]},
-                               {"cp", cp},
-                               {"ep", k["ep"]},
+      nlohmann::json layout = {{"tp", json_count(k["tp"].get<double>())},
+                               {"pp", json_count(k["pp"].get<double>())},
+                               {"cp", json_count(cp)},
+                               {"ep", json_count(k["ep"].get<double>())},
                                {"fused_attention", o.fused_attention},
-                               {"dp", o.chips / (k["tp"].get<double>() * k["pp"].get<double>() * cp)},
-                               {"micro_batch", k["micro_batch"]},
-                               {"global_batch", c.batch},
-                               {"interleave", k["interleave"]},
+                               {"dp", json_count(o.chips / (k["tp"].get<double>() * k["pp"].get<double>() * cp))},
+                               {"micro_batch", json_count(k["micro_batch"].get<double>())},
+                               {"global_batch", json_count(c.batch)},
+                               {"interleave", json_count(k["interleave"].get<double>())},
                                {"recompute", recompute_name(static_cast<int>(k["recompute"].get<double>()))},
                                {"sequence_parallel", k["sequence_parallel"].get<double>() != 0},
                                {"zero", static_cast<int>(k["zero"].get<double>())}};
@@ -523,21 +523,18 @@ void run_train(context& ctx, const train_options& o)
   if (ctx.options().json) {
     nlohmann::json j = {{"part", part.id},
                         {"system", system->id},
-                        {"chips", o.chips},
+                        {"chips", json_count(o.chips)},
                         {"precision", o.precision},
                         {"flops", flops},
                         {"flops_basis", flops_basis},
                         {"seconds", seconds},
                         {"days", seconds / 86400.0},
                         {"gpu_hours", gpu_hours},
-                        {"energy_mwh", json_number_or_unknown(energy_mwh)},
-                        {"co2_tonnes", json_number_or_unknown(co2_t)},
+                        {"energy_joules", json_number_or_unknown(energy_mwh * 3.6e9)},  // SI, as every JSON figure
+                        {"co2_kg", json_number_or_unknown(co2_t * 1000.0)},
                         {"cost_usd", json_number_or_unknown(cost)},
                         {"mfu", mfu},
-                        {"thresholds", nlohmann::json::array()}};
-    for (const auto& v : verdicts) {
-      j["thresholds"].push_back({{"rule", v.rule}, {"status", status_name(v.status)}, {"reason", v.reason}});
-    }
+                        {"thresholds", verdicts_json(verdicts)}};
     if (shape) {
       if (!o.model.empty()) {
         j["model"] = o.model;
@@ -562,17 +559,17 @@ void run_train(context& ctx, const train_options& o)
       j["model_flop_per_token"] = model_flop_per_token(*shape);
     }
     if (step) {
-      j["layout"] = {{"tp", layout.tp},
-                     {"pp", layout.pp},
-                     {"dp", layout.dp},
-                     {"micro_batch", layout.micro_batch},
-                     {"global_batch", layout.global_batch},
-                     {"interleave", layout.interleave},
+      j["layout"] = {{"tp", json_count(layout.tp)},
+                     {"pp", json_count(layout.pp)},
+                     {"dp", json_count(layout.dp)},
+                     {"micro_batch", json_count(layout.micro_batch)},
+                     {"global_batch", json_count(layout.global_batch)},
+                     {"interleave", json_count(layout.interleave)},
                      {"recompute", recompute_name(layout.recompute)},
                      {"sequence_parallel", layout.sequence_parallel != 0},
                      {"zero", layout.zero},
-                     {"cp", layout.cp},
-                     {"ep", layout.ep},
+                     {"cp", json_count(layout.cp)},
+                     {"ep", json_count(layout.ep)},
                      {"ep_overlap", layout.ep_overlap != 0},
                      {"fused_attention", layout.fused_attention != 0}};
       if (layout.first_stage_layers > 0) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 
@@ -309,7 +310,7 @@ nlohmann::json spec_to_json(const part_spec& p, const part_metrics_range& m, boo
       {"launch_year", p.launch_year ? nlohmann::json(*p.launch_year) : json_unknown()},
       {"data_center", p.data_center},
       {"tpp", m.mid.tpp_format < 0 ? json_unknown() : nlohmann::json(m.mid.tpp)},
-      {"performance_density", json_number_or_unknown(m.mid.performance_density)},
+      {"performance_density_tpp_per_mm2", json_number_or_unknown(m.mid.performance_density)},
       {"dense_peak_ops_per_s", peaks},
       {"memory_bytes", json_mid(p.memory_bytes)},
       {"memory_bandwidth_bytes_per_s", json_mid(p.memory_bandwidth_bytes_per_s)},
@@ -338,7 +339,7 @@ nlohmann::json spec_to_json(const part_spec& p, const part_metrics_range& m, boo
   }
   const double pd_low = m.low.performance_density, pd_high = m.high.performance_density;
   if (!std::isnan(m.mid.performance_density) && pd_low != pd_high) {
-    ranges["performance_density"] = json_range(pd_low, m.mid.performance_density, pd_high);
+    ranges["performance_density_tpp_per_mm2"] = json_range(pd_low, m.mid.performance_density, pd_high);
   }
   j["ranges"] = ranges;
   if (detail) {
@@ -355,6 +356,27 @@ nlohmann::json spec_to_json(const part_spec& p, const part_metrics_range& m, boo
     j["file"] = p.origin;
   }
   return j;
+}
+
+nlohmann::json verdicts_json(const std::vector<rule_verdict>& verdicts)
+{
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& v : verdicts) {
+    array.push_back({{"rule", v.rule},
+                     {"status", status_name(v.status)},
+                     {"clause", v.clause},
+                     {"reason", v.reason},
+                     {"in_force", v.in_force}});
+  }
+  return array;
+}
+
+nlohmann::json json_count(double x)
+{
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) <= 9007199254740992.0) {  // 2^53: exact as an integer
+    return static_cast<std::int64_t>(x);
+  }
+  return x;
 }
 
 }  // namespace fleetcap::cli

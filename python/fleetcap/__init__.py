@@ -206,16 +206,10 @@ def fleet(*inventories: PathLike, by: str = "owner", h100e: Optional[str] = None
     table = pd.concat([long_table(groups, ["group"], extra={"total": False}),
                        long_table([{"group": "total", **doc["total"]}], ["group"], extra={"total": True})],
                       ignore_index=True)
-    monte_carlo = doc.get("monte_carlo")
-    if monte_carlo:
-        rows = []
-        for metric, by_group in monte_carlo["metrics"].items():
-            name, factor = metric_name(metric)
-            for group, q in by_group.items():
-                rows.append({"group": group, "total": group == "total", "metric": name,
-                             **{k: q[k] * factor for k in ("p5", "p50", "p95", "mean")}})
-        quantiles = pd.DataFrame(rows)
-        table = table.merge(quantiles, on=["group", "total", "metric"], how="left")
+    table.attrs.update(by=doc["by"], h100e_basis=doc["h100e_basis"], pue=doc["pue"],
+                       fleets=[f["id"] for f in doc["fleets"]])
+    if "monte_carlo" in doc:
+        table.attrs["monte_carlo"] = doc["monte_carlo"]
     return table
 
 
@@ -417,9 +411,8 @@ def report(*, mfu: Optional[float] = None, catalog: Catalog = None, rule: RuleWh
     tables["domestic_share"] = long_table(doc["domestic_share"], ["fleet", "status"])
     capex_keys = [k for k, v in doc["capex"][0].items() if isinstance(v, str)] if doc["capex"] else []
     tables["capex"] = long_table(doc["capex"], capex_keys)
-    verdict_rows = [{"part": p["part"], "rule": rule_id, **{k: v.get(k) for k in ("status", "clause", "reason")}}
-                    for p in doc["parts"] for rule_id, v in p["verdicts"].items()]
-    tables["verdicts"] = pd.DataFrame(verdict_rows, columns=["part", "rule", "status", "clause", "reason"])
+    tables["verdicts"] = pd.concat([_verdicts(p["verdicts"], doc, part=p["part"]) for p in doc["parts"]],
+                                   ignore_index=True)
     serving = doc["serving"]
     by_part_keys = ["part", "profile"]
     tables["serving_by_part"] = long_table(serving["parts"], by_part_keys, skip=("configuration",))

@@ -18,16 +18,10 @@ RANGE_COLUMNS = ["low", "mid", "high"]
 QUANTILE_COLUMNS = ["p5", "p50", "p95", "mean"]
 FLAG_COLUMNS = ["incomplete", "unknown"]
 
-# Command-specific names of one quantity -> the package's name.
-_RENAMES = {
-    # fleet --json calls it dense_ops_per_s.bf16, report and Monte Carlo bf16_flop_per_s.
-    "bf16_flop_per_s": "dense_ops_per_s.bf16",
-}
-# Non-SI fields -> (SI name, factor).
-_SI = {
-    "energy_mwh": ("energy_joules", 3.6e9),
-    "co2_tonnes": ("co2_kg", 1e3),
-}
+# The CLI's JSON already uses one name per quantity and SI units (schemas/); these maps are
+# where a command-specific name or unit would be translated, and are empty while there is none.
+_RENAMES: Dict[str, str] = {}
+_SI: Dict[str, Tuple[str, float]] = {}
 
 
 def metric_name(path: str) -> Tuple[str, float]:
@@ -58,7 +52,8 @@ def figure_stats(value: Any, path: str) -> Iterator[Tuple[str, Dict[str, Any]]]:
             yield path, {"unknown": True}
             return
         if set(RANGE_COLUMNS) <= value.keys():
-            stats = {k: value[k] for k in RANGE_COLUMNS}
+            # A sampled figure (fleet with samples) carries its quantiles beside the range.
+            stats = {k: value[k] for k in RANGE_COLUMNS + QUANTILE_COLUMNS if k in value}
             stats["incomplete"] = bool(value.get("incomplete", False))
             if value.get("missing_parts"):
                 stats["missing_parts"] = ",".join(value["missing_parts"])

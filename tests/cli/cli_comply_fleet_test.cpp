@@ -35,7 +35,7 @@ TEST(cli_comply, part_json_has_the_documented_shape)
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["part"], "h20");
   EXPECT_NEAR(j["tpp"].get<double>(), 2368, 1);
-  EXPECT_TRUE(j.contains("performance_density"));
+  EXPECT_TRUE(j.contains("performance_density_tpp_per_mm2"));
   ASSERT_FALSE(j["verdicts"].empty());
   for (const auto& v : j["verdicts"]) {
     for (const char* key : {"rule", "status", "clause", "reason"}) {
@@ -239,13 +239,23 @@ TEST(cli_fleet, json_csv_and_monte_carlo)
 
   const auto csv = run_cli({"fleet", "hopper-2024", "--by", "part", "--csv"});
   ASSERT_EQ(csv.code, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("part,units_low,units_mid,units_high,units_incomplete,units_missing_parts,h100e_low", 0), 0u);
+  // Long CSV: one row per group x metric, the total flagged (never a data row).
+  EXPECT_EQ(csv.out.rfind("group,total,metric,low,mid,high,incomplete,missing_parts\n", 0), 0u) << csv.out;
+  EXPECT_NE(csv.out.find("\nh100-sxm,false,units,"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("\ntotal,true,dense_ops_per_s_bf16,"), std::string::npos) << csv.out;
+  const auto sampled = run_cli({"fleet", "hopper-2024", "--by", "part", "--csv", "--samples", "1000", "--seed", "2"});
+  ASSERT_EQ(sampled.code, 0) << sampled.err;
+  EXPECT_EQ(sampled.out.rfind("group,total,metric,low,mid,high,incomplete,missing_parts,p5,p50,p95,mean\n", 0), 0u);
 
   const std::vector<std::string> mc = {"fleet", "hopper-2024", "--samples", "2000", "--seed", "5", "--json"};
   const auto a = run_cli(mc), b = run_cli(mc);
   ASSERT_EQ(a.code, 0) << a.err;
   EXPECT_EQ(a.out, b.out);
-  EXPECT_TRUE(nlohmann::json::parse(a.out)["monte_carlo"]["metrics"].contains("h100e"));
+  // Quantiles sit in each figure beside its range.
+  const auto sampled_json = nlohmann::json::parse(a.out);
+  EXPECT_TRUE(sampled_json["total"]["h100e"].contains("p50"));
+  EXPECT_TRUE(sampled_json["total"]["dense_ops_per_s"]["bf16"].contains("p95"));
+  EXPECT_FALSE(sampled_json["monte_carlo"].contains("metrics"));
 }
 
 TEST(cli_fleet, bad_inventory_file_names_file_and_pointer)

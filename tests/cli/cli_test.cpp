@@ -37,7 +37,7 @@ TEST(cli, specs_list_json_has_ids_tpp_and_si_peaks)
   ASSERT_TRUE(j.is_array());
   ASSERT_GE(j.size(), 14u);
   for (const auto& p : j) {
-    for (const char* key : {"id", "name", "vendor", "tpp", "performance_density", "dense_peak_ops_per_s",
+    for (const char* key : {"id", "name", "vendor", "tpp", "performance_density_tpp_per_mm2", "dense_peak_ops_per_s",
                             "memory_bytes", "memory_bandwidth_bytes_per_s", "tdp_watts"}) {
       EXPECT_TRUE(p.contains(key)) << p.value("id", "?") << " lacks " << key;
     }

@@ -36,7 +36,7 @@ TEST(cli_train, level_1_json_fields)
                           "--mfu", "0.4", "--usd-per-gpu-hour", "2", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"flops", "seconds", "days", "gpu_hours", "energy_mwh", "cost_usd"}) {
+  for (const char* key : {"flops", "seconds", "days", "gpu_hours", "energy_joules", "cost_usd"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_NEAR(j["flops"].get<double>(), 3.79e25, 0.01e25);  // Llama 3 405B: ~3.8e25

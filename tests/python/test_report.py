@@ -36,6 +36,7 @@ def test_capacity_by_owner_is_long_with_ranges(tables):
 def test_verdicts_one_row_per_part_and_rule(tables):
     verdicts = tables["verdicts"]
     assert not verdicts.duplicated(["part", "rule"]).any()
+    assert list(verdicts.columns[:6]) == ["part", "rule", "status", "clause", "in_force", "reason"]
     status = verdicts.set_index(["part", "rule"]).status
     assert status["h20", "us-3a090-2023"] == "not_controlled"
     assert status["h100-sxm", "us-3a090-2023"] == "3A090.a"

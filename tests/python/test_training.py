@@ -14,8 +14,9 @@ def test_level_1_estimate_in_si_units():
     # time = FLOPs / (chips x BF16 dense peak 989.5e12 x MFU).
     assert result["seconds"] == pytest.approx(result["flops"] / (16384 * 989.5e12 * 0.4), rel=1e-12)
     assert result["days"] == pytest.approx(result["seconds"] / 86400, rel=1e-12)
-    assert result["energy_joules"] == pytest.approx(raw["energy_mwh"] * 3.6e9, rel=1e-12)
-    assert "energy_mwh" not in result
+    # Energy = chips x TDP (700 W, NVIDIA H100 SXM datasheet) x PUE (1) x seconds, in joules.
+    assert result["energy_joules"] == pytest.approx(16384 * 700 * result["seconds"], rel=1e-12)
+    assert raw["energy_joules"] == result["energy_joules"]
     # No rental price or grid intensity given: unknown, never zero.
     assert math.isnan(result["cost_usd"]) and math.isnan(result["co2_kg"])
     thresholds = result["thresholds"]
