@@ -115,7 +115,7 @@ void run_bench(context& ctx, const bench_options& o)
     const bool cpu = b == backend_kind::cpu;
     t.add_row({kernel, backend_name(b), format_compact(items), format_number(seconds, 4),
                format_compact(items / seconds) + " " + unit, cpu ? format_compact(items / seconds / threads) : "-"});
-    nlohmann::json row = {{"kernel", kernel}, {"backend", backend_name(b)}, {"items", items}, {"seconds", seconds},
+    nlohmann::json row = {{"kernel", kernel}, {"backend", backend_name(b)}, {"items", json_count(items)}, {"seconds", seconds},
                           {"items_per_s", items / seconds}, {"unit", unit}};
     if (cpu) {
       row["items_per_s_per_thread"] = items / seconds / threads;
@@ -165,7 +165,7 @@ void run_bench(context& ctx, const bench_options& o)
   const std::string vector_code = cpu_vector_code();
   nlohmann::json j = {{"version", FLEETCAP_VERSION}, {"build_type", FLEETCAP_BUILD_TYPE}, {"cpu_threads", info.cpu_threads},
                       {"cpu_model", cpu_model}, {"cpu_vector_code", vector_code},
-                      {"results", rows}, {"peak_rss_bytes", static_cast<double>(usage.ru_maxrss) * 1024.0}};
+                      {"results", rows}, {"peak_rss_bytes", json_count(static_cast<double>(usage.ru_maxrss) * 1024.0)}};
   if (info.cuda_device_count > 0) {
     j["cuda_device"] = info.cuda_device_name;  // absent without a device, not null
   }

@@ -182,18 +182,26 @@ void run_fleet_capacity(context& ctx, const serve_options& o, const workload& mo
     total.mid *= total_factor;
     total.high *= total_factor;
     const bool unknown = unknown_value(tokens);
-    nlohmann::json jg = {{"group", g}, {"units", {{"low", u.value.low}, {"mid", u.value.mid}, {"high", u.value.high}}}};
+    // The shape of `fleet --json`: {key, totals: {figure: {low, mid, high, incomplete,
+    // missing_parts}}}, the parts that cannot serve named in the figures they leave out.
+    nlohmann::json totals = {{"units", {{"low", u.value.low}, {"mid", u.value.mid}, {"high", u.value.high}}}};
     if (unknown) {
-      jg["output_tokens_per_day"] = json_unknown();
+      totals["output_tokens_per_day"] = json_unknown();
+      totals["total_tokens_per_day"] = json_unknown();
     } else {
-      jg["output_tokens_per_day"] = {{"low", tokens.value.low}, {"mid", tokens.value.mid}, {"high", tokens.value.high}};
-      jg["total_tokens_per_day"] = {{"low", total.low}, {"mid", total.mid}, {"high", total.high}};
+      totals["output_tokens_per_day"] = {{"low", tokens.value.low}, {"mid", tokens.value.mid}, {"high", tokens.value.high}};
+      totals["total_tokens_per_day"] = {{"low", total.low}, {"mid", total.mid}, {"high", total.high}};
+    }
+    for (const char* figure : {"output_tokens_per_day", "total_tokens_per_day"}) {
+      totals[figure]["incomplete"] = tokens.incomplete;
+      if (tokens.incomplete) {
+        totals[figure]["missing_parts"] = tokens.missing_parts;
+      }
     }
     if (tokens.incomplete) {
-      jg["missing_parts"] = tokens.missing_parts;
       missing_lines.push_back(g + ": " + missing_text(tokens, u));
     }
-    jgroups.push_back(jg);
+    jgroups.push_back({{"key", g}, {"totals", totals}});
     t.add_row({g, format_compact_range(u.value), unknown ? "unknown" : format_compact_range(tokens.value) + (tokens.incomplete ? "+" : ""),
                unknown ? "unknown" : format_compact_range(total) + (tokens.incomplete ? "+" : "")});
   }

@@ -587,9 +587,10 @@ void run_train(context& ctx, const train_options& o)
                                      {"pipeline_p2p", step->pp_p2p_seconds},
                                      {"data_parallel_exposed", step->dp_seconds},
                                      {"optimizer", step->optimizer_seconds}};
-      j["memory_bytes"] = {{"weights", step->memory.weights}, {"gradients", step->memory.gradients},
-                           {"optimizer", step->memory.optimizer}, {"activations", step->memory.activations},
-                           {"total", step->memory.total}};
+      // memory_bytes is per device, as in train --search; its parts beside it.
+      j["memory_bytes"] = step->memory.total;
+      j["memory_breakdown_bytes"] = {{"weights", step->memory.weights}, {"gradients", step->memory.gradients},
+                                     {"optimizer", step->memory.optimizer}, {"activations", step->memory.activations}};
       j["fits"] = step->fits != 0;
       j["memory_headroom_bytes"] = part.memory_bytes.mid - step->memory.total;
     }

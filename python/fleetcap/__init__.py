@@ -162,7 +162,8 @@ def parts(*, catalog: Catalog = None) -> pd.DataFrame:
                 path = field if sub is None else f"{field}.{sub}"
                 name, factor = metric_name(path)
                 row = {"part": record["id"], "name": record["name"], "vendor": record["vendor"],
-                       "launch_year": record.get("launch_year"), "metric": name}
+                       "launch_year": record["launch_year"] if isinstance(record.get("launch_year"), int) else None,
+                       "metric": name}
                 if isinstance(figure, dict) and figure.get("unknown"):
                     row["unknown"] = True
                 elif path in ranges or field in ranges and sub is None:
@@ -323,8 +324,7 @@ def serve(*, catalog: Catalog = None, backend: Optional[str] = None, **options: 
     doc = run(*args, catalog=catalog, backend=backend)
     if fleets is None or "groups" not in doc:
         return doc
-    groups = [{"group": g.get("key", g.get("group")), **{k: v for k, v in g.items() if k not in ("key", "group")}}
-              for g in doc["groups"]]
+    groups = [{"group": g["key"], **g["totals"]} for g in doc["groups"]]
     table = long_table(groups, ["group"], extra={"total": False})
     if "total" in doc:
         table = pd.concat([table, long_table([{"group": "total", **doc["total"]}], ["group"],

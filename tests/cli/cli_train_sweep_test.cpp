@@ -58,9 +58,12 @@ TEST(cli_train, level_2_layout_json_fields)
   for (const char* key : {"step_seconds", "mfu", "memory_bytes", "fits"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
-  for (const char* key : {"weights", "gradients", "optimizer", "activations", "total"}) {
-    EXPECT_TRUE(j["memory_bytes"].contains(key)) << key;
+  double parts = 0.0;
+  for (const char* key : {"weights", "gradients", "optimizer", "activations"}) {
+    ASSERT_TRUE(j["memory_breakdown_bytes"].contains(key)) << key;
+    parts += j["memory_breakdown_bytes"][key].get<double>();
   }
+  EXPECT_NEAR(j["memory_bytes"].get<double>(), parts, 1e-6 * parts);  // per device: the parts add up
   EXPECT_TRUE(j["fits"].get<bool>());
   EXPECT_GT(j["mfu"].get<double>(), 0.2);
   EXPECT_LT(j["mfu"].get<double>(), 0.6);
