@@ -46,6 +46,8 @@ std::string coords_text(const nlohmann::json& coords)
     std::string v;
     if (item.value().is_string()) {
       v = item.value().get<std::string>();
+    } else if (item.value().is_boolean()) {
+      v = item.value().get<bool>() ? "yes" : "no";
     } else {
       const double x = item.value().get<double>();
       v = x == std::floor(x) && std::fabs(x) < 1e4 ? format_number(x, 0) : format_compact(x);

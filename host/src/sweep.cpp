@@ -123,6 +123,32 @@ nlohmann::json sweep_point_coordinates(const sweep_plan& plan, std::uint64_t ind
   return coords;
 }
 
+namespace {
+
+// Coordinates as the results print them (one output schema): a layout's recompute by name and
+// sequence parallelism as a boolean, whole numbers as integers (tp 8, not 8.0).
+nlohmann::json named_coordinates(const sweep_plan& plan, std::uint64_t index)
+{
+  auto coords = sweep_point_coordinates(plan, index);
+  for (auto& item : coords.items()) {
+    auto& v = item.value();
+    if (!v.is_number()) {
+      continue;
+    }
+    const double x = v.get<double>();
+    if (plan.evaluator == "layout" && item.key() == "recompute") {
+      v = recompute_name(static_cast<int>(x));
+    } else if (plan.evaluator == "layout" && item.key() == "sequence_parallel") {
+      v = x != 0;
+    } else if (x == std::floor(x) && std::fabs(x) <= 9007199254740992.0) {  // 2^53
+      v = static_cast<std::int64_t>(x);
+    }
+  }
+  return coords;
+}
+
+}  // namespace
+
 nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& result)
 {
   const auto& c = plan.config;
@@ -132,7 +158,7 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
     nlohmann::json key = nlohmann::json::object();
     if (c.group_axis_count > 0) {
       const auto first_point = g.group * plan.rows_per_group * plan.axes.back().values.size();
-      const auto coords = sweep_point_coordinates(plan, first_point);
+      const auto coords = named_coordinates(plan, first_point);
       for (int k = 0; k < c.group_axis_count; ++k) {
         key[plan.axes[static_cast<std::size_t>(k)].name] = coords[plan.axes[static_cast<std::size_t>(k)].name];
       }
@@ -157,9 +183,9 @@ nlohmann::json sweep_result_json(const sweep_plan& plan, const sweep_result& res
                          {"accumulator", raw}};
     if (a.valid > 0) {
       jg[best] = a.best;
-      jg["arg" + best] = sweep_point_coordinates(plan, a.best_index);
+      jg["arg" + best] = named_coordinates(plan, a.best_index);
       jg[worst] = a.worst;
-      jg["arg" + worst] = sweep_point_coordinates(plan, a.worst_index);
+      jg["arg" + worst] = named_coordinates(plan, a.worst_index);
       jg["mean"] = a.sum / static_cast<double>(a.valid);
     }
     if (c.histogram_metric >= 0) {
