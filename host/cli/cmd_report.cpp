@@ -466,6 +466,7 @@ void run_report(context& ctx, const report_options& opts)
       const auto& pa = answer(index);
       const auto& price = (*in.parts)[index].price_usd;
       nlohmann::json jp = {{"part", id}, {"profile", profile_status(pa.profile)}};
+      jp["price_usd"] = price.known() ? nlohmann::json{{"low", price.low}, {"mid", price.mid}, {"high", price.high}} : json_unknown();
       if (!pa.answer) {
         jp["output_tokens_per_s_per_chip"] = json_unknown();
         jp["why"] = pa.why_none;
@@ -474,6 +475,11 @@ void run_report(context& ctx, const report_options& opts)
         const double rate = pa.answer->output_tokens_per_s_per_chip;
         const auto& b = *pa.answer->best;
         jp["output_tokens_per_s_per_chip"] = rate;
+        jp["output_tokens_per_day_per_chip"] = rate * seconds_per_day;
+        // The table's "configuration" column: replicas of chips x tp at a batch.
+        jp["chips_per_replica"] = json_count(b.layout.chips);
+        jp["tp"] = json_count(b.layout.tp);
+        jp["batch"] = json_count(b.layout.batch);
         std::string per_dollar = "no price";
         if (price.known()) {
           const range d{rate * seconds_per_day / price.high * 1e3, rate * seconds_per_day / price.mid * 1e3,

@@ -414,8 +414,8 @@ def report(*, mfu: Optional[float] = None, catalog: Catalog = None, rule: RuleWh
     tables["verdicts"] = pd.concat([_verdicts(p["verdicts"], doc, part=p["part"]) for p in doc["parts"]],
                                    ignore_index=True)
     serving = doc["serving"]
-    by_part_keys = ["part", "profile"]
-    tables["serving_by_part"] = long_table(serving["parts"], by_part_keys, skip=("configuration",))
+    by_part_keys = ["part", "profile", "chips_per_replica", "tp", "batch"]
+    tables["serving_by_part"] = long_table(serving["parts"], by_part_keys, skip=("why",))
     tables["serving_by_owner"] = long_table(serving["owners_2024"], ["owner"])
     for name in ("serving_by_part", "serving_by_owner"):
         tables[name].attrs.update({k: serving[k] for k in ("model", "input_len", "output_len", "precision")})
