@@ -35,7 +35,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Error", "InputError", "run", "info", "parts", "part", "fleet", "holdings", "comply", "comply_training",
-    "comply_fleet", "train", "search", "serve", "sweep", "sweep_arrays", "sweep_points", "report",
+    "comply_fleet", "train", "search", "serve", "validate", "sweep", "sweep_arrays", "sweep_points", "report",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -331,6 +331,35 @@ def serve(*, catalog: Catalog = None, backend: Optional[str] = None, **options: 
                                              extra={"total": True})], ignore_index=True)
     table.attrs.update({k: v for k, v in doc.items() if k not in ("groups", "total")})
     return table
+
+
+# --- validation ------------------------------------------------------------------------------
+
+def validate(*sets: PathLike, system: Optional[str] = None, training: bool = False, serving: bool = False,
+             catalog: Catalog = None) -> pd.DataFrame:
+    """Predicted vs published for every run set (data/workloads) and serving measurement set
+    (data/serving), one row per run: kind (training or serving), set, name, fit (in-sample,
+    held out or not fitted, in words), in_sample, metric, published, predicted, error
+    (predicted / published - 1). A run fleetcap cannot predict has predicted and error NaN and
+    says why in ``why_not``."""
+    doc = run("validate", *sets, *_options(dict(system=system, training=training, serving=serving)), catalog=catalog)
+    rows = []
+    for s in doc.get("run_sets", []):
+        for r in s["runs"]:
+            rows.append({"kind": "training", "set": s["set"], "name": r["name"], "fit": s["fit"],
+                         "in_sample": s["in_sample"], "system": s.get("system"), "metric": r["unit"],
+                         "published": r["published"], "predicted": r["predicted"], "error": r["error"], "why_not": ""})
+    for s in doc.get("serving_sets", []):
+        for r in s["rows"]:
+            known = not isinstance(r["predicted"], dict)
+            rows.append({"kind": "serving", "set": s["set"], "name": r["name"], "fit": r["fit"],
+                         "in_sample": r["fit"].lower().startswith("in-sample"), "system": r.get("part"),
+                         "metric": r["metric"], "published": r["published"],
+                         "predicted": r["predicted"] if known else np.nan,
+                         "error": r["predicted"] / r["published"] - 1 if known else np.nan,
+                         "why_not": r.get("why_not", "")})
+    columns = ["kind", "set", "name", "fit", "in_sample", "system", "metric", "published", "predicted", "error", "why_not"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- sweeps ----------------------------------------------------------------------------------
