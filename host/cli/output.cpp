@@ -371,12 +371,4 @@ nlohmann::json verdicts_json(const std::vector<rule_verdict>& verdicts)
   return array;
 }
 
-nlohmann::json json_count(double x)
-{
-  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) <= 9007199254740992.0) {  // 2^53: exact as an integer
-    return static_cast<std::int64_t>(x);
-  }
-  return x;
-}
-
 }  // namespace fleetcap::cli

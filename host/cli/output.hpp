@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "detail/json_fields.hpp"
 #include "fleetcap/compliance.hpp"
 #include "fleetcap/part_metrics.hpp"
 #include "fleetcap/rules.hpp"
@@ -62,9 +63,9 @@ void add_what_if(nlohmann::json& j, const std::vector<rule>& rules);
 // A rule's id as tables show it: "ID (what-if)" when --rule changed it, "ID (on a what-if)"
 // when it classifies with a changed rule.
 std::string rule_label(const rule& r);
-// A count (tp, pp, dp, micro-batch, chips ...) as a JSON integer when it is one (8, not 8.0),
-// else as the number it is.
-nlohmann::json json_count(double x);
+// A count (tp, pp, dp, micro-batch, chips ...) as a JSON integer when it is one (8, not 8.0):
+// the library's rule, shared with the sweep results' coordinates.
+using detail::json_count;
 // Verdicts in the one shape every command prints: [{rule, status, clause, reason, in_force}].
 nlohmann::json verdicts_json(const std::vector<rule_verdict>& verdicts);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "detail/json_fields.hpp"
 #include "detail/sweep_detail.hpp"
 #include "fleetcap/error.hpp"
 #include "fleetcap/sweep_evaluators.hpp"
@@ -140,8 +141,8 @@ nlohmann::json named_coordinates(const sweep_plan& plan, std::uint64_t index)
       v = recompute_name(static_cast<int>(x));
     } else if (plan.evaluator == "layout" && item.key() == "sequence_parallel") {
       v = x != 0;
-    } else if (x == std::floor(x) && std::fabs(x) <= 9007199254740992.0) {  // 2^53
-      v = static_cast<std::int64_t>(x);
+    } else {
+      v = detail::json_count(x);
     }
   }
   return coords;

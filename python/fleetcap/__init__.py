@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._tidy import frame, long_table, metric_name, si_record
+from ._tidy import frame, long_table, metric_name, unknown_as_nan
 
 __version__ = "0.1.0"
 
@@ -160,7 +160,7 @@ def parts(*, catalog: Catalog = None) -> pd.DataFrame:
             values = value.items() if isinstance(value, dict) and not value.get("unknown") else [(None, value)]
             for sub, figure in values:
                 path = field if sub is None else f"{field}.{sub}"
-                name, factor = metric_name(path)
+                name = metric_name(path)
                 row = {"part": record["id"], "name": record["name"], "vendor": record["vendor"],
                        "launch_year": record["launch_year"] if isinstance(record.get("launch_year"), int) else None,
                        "metric": name}
@@ -168,9 +168,9 @@ def parts(*, catalog: Catalog = None) -> pd.DataFrame:
                     row["unknown"] = True
                 elif path in ranges or field in ranges and sub is None:
                     r = ranges[path] if path in ranges else ranges[field]
-                    row.update(low=r["low"] * factor, mid=r["mid"] * factor, high=r["high"] * factor)
+                    row.update(low=r["low"], mid=r["mid"], high=r["high"])
                 else:
-                    row.update(low=figure * factor, mid=figure * factor, high=figure * factor)
+                    row.update(low=figure, mid=figure, high=figure)
                 rows.append(row)
     return frame(rows, ["part", "name", "vendor", "launch_year", "metric"])
 
@@ -289,7 +289,7 @@ def train(*, catalog: Catalog = None, rule: RuleWhatIf = None, backend: Optional
     from the inputs (no price, no grid intensity) are NaN. ``thresholds`` is a DataFrame.
     """
     doc = run("train", *_options(options), catalog=catalog, rule=rule, backend=backend)
-    result = si_record({k: v for k, v in doc.items() if k != "thresholds"})
+    result = unknown_as_nan({k: v for k, v in doc.items() if k != "thresholds"})
     if "thresholds" in doc:
         result["thresholds"] = _verdicts(doc["thresholds"], doc)
     return result

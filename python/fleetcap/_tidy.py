@@ -1,7 +1,7 @@
 """From the commands' JSON to tidy (long) tables: one row per group x metric.
 
-One naming scheme for every table (issue 13): SI units with the unit in the metric's name, the
-same name for the same quantity whichever command produced it, ranges as low/mid/high columns,
+The names are the CLI's (one output schema, schemas/): SI units with the unit in the metric's
+name, the same name for the same quantity whichever command produced it, ranges as low/mid/high columns,
 Monte Carlo quantiles as p5/p50/p95 (with mean), and a figure fleetcap does not know as NaN
 with ``unknown`` set, never as zero. A point figure is low == mid == high: it gains no range.
 """
@@ -18,22 +18,13 @@ RANGE_COLUMNS = ["low", "mid", "high"]
 QUANTILE_COLUMNS = ["p5", "p50", "p95", "mean"]
 FLAG_COLUMNS = ["incomplete", "unknown"]
 
-# The CLI's JSON already uses one name per quantity and SI units (schemas/); these maps are
-# where a command-specific name or unit would be translated, and are empty while there is none.
-_RENAMES: Dict[str, str] = {}
-_SI: Dict[str, Tuple[str, float]] = {}
 
-
-def metric_name(path: str) -> Tuple[str, float]:
-    """The package's name of a JSON field path and the factor to SI units.
-
-    ``dense_ops_per_s.bf16`` -> ``dense_ops_per_s_bf16`` (the format is part of the quantity's
-    name); other nested paths keep their dots (``controlled_share_3a090_2023.3A090.a``).
-    """
-    path = _RENAMES.get(path, path)
-    name, factor = _SI.get(path, (path, 1.0))
-    name = re.sub(r"^(dense_(?:peak_)?ops_per_s)\.(\w+)$", r"\1_\2", name)
-    return name, factor
+def metric_name(path: str) -> str:
+    """The package's name of a JSON field path. The CLI's JSON already uses one name per
+    quantity in SI units (schemas/); a table flattens a per-format figure into one name,
+    ``dense_ops_per_s.bf16`` -> ``dense_ops_per_s_bf16``, and keeps other nested paths dotted
+    (``controlled_share_3a090_2023.3A090.a``)."""
+    return re.sub(r"^(dense_(?:peak_)?ops_per_s)\.(\w+)$", r"\1_\2", path)
 
 
 def _is_number(v: Any) -> bool:
@@ -70,12 +61,6 @@ def figure_stats(value: Any, path: str) -> Iterator[Tuple[str, Dict[str, Any]]]:
         yield path, {"low": value, "mid": value, "high": value}
 
 
-def _scaled(stats: Dict[str, Any], factor: float) -> Dict[str, Any]:
-    if factor == 1.0:
-        return stats
-    return {k: (v * factor if _is_number(v) and k in RANGE_COLUMNS + QUANTILE_COLUMNS else v) for k, v in stats.items()}
-
-
 def long_table(records: Iterable[Dict[str, Any]], keys: Sequence[str], *, skip: Sequence[str] = (),
                extra: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
     """A tidy table from JSON records: the ``keys`` fields of each record as columns, then one
@@ -90,8 +75,7 @@ def long_table(records: Iterable[Dict[str, Any]], keys: Sequence[str], *, skip: 
             if field in keys or field in skip:
                 continue
             for path, stats in figure_stats(value, field):
-                name, factor = metric_name(path)
-                rows.append({**ids, "metric": name, **_scaled(stats, factor)})
+                rows.append({**ids, "metric": metric_name(path), **stats})
     return frame(rows, [*keys, *(extra or {}).keys(), "metric"])
 
 
@@ -115,15 +99,7 @@ def frame(rows: List[Dict[str, Any]], leading: Sequence[str]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def si_record(record: Dict[str, Any]) -> Dict[str, Any]:
-    """A flat JSON object with the package's names and SI units; {"unknown": true} becomes NaN."""
-    out: Dict[str, Any] = {}
-    for field, value in record.items():
-        name, factor = metric_name(field)
-        if isinstance(value, dict) and value.get("unknown") is True and len(value) == 1:
-            out[name] = math.nan
-        elif _is_number(value):
-            out[name] = value * factor
-        else:
-            out[name] = value
-    return out
+def unknown_as_nan(record: Dict[str, Any]) -> Dict[str, Any]:
+    """A flat JSON object with each {"unknown": true} as NaN (a missing number, never 0)."""
+    return {field: math.nan if isinstance(value, dict) and value == {"unknown": True} else value
+            for field, value in record.items()}

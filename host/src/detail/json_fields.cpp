@@ -1,5 +1,6 @@
 #include "detail/json_fields.hpp"
 
+#include <cstdint>
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -414,6 +415,14 @@ double required_whole(const json_object_reader& r, const char* key, const nlohma
   const double x = required_positive(r, key);
   if (std::floor(x) != x) {
     r.fail(key, "expected a whole number, got " + object.at(key).dump());
+  }
+  return x;
+}
+
+nlohmann::json json_count(double x)
+{
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) <= 9007199254740992.0) {  // 2^53
+    return static_cast<std::int64_t>(x);
   }
   return x;
 }

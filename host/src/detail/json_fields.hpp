@@ -67,4 +67,8 @@ std::string quoted(const std::string& text);
 // A short description of a JSON value's type and, for scalars, its text ("a string \"x\"").
 std::string describe_json(const nlohmann::json& value);
 
+// A count or a grid coordinate (tp, pp, chips ...) as a JSON integer when it is a whole number
+// that a double holds exactly (8, not 8.0), else as the number it is. One rule for every output.
+nlohmann::json json_count(double x);
+
 }  // namespace fleetcap::detail
