@@ -22,9 +22,15 @@ namespace fleetcap {
 // Wall-clock seconds to perform `operations` on hardware with an aggregate dense peak of
 // `peak_ops_per_s` at model-FLOPs utilisation `mfu` (PaLM, Chowdhery et al. 2022, app. B:
 // MFU = achieved model FLOP/s / peak FLOP/s).
+//
+// Written as operations x (1 / achieved rate): where a sweep's innermost axis is the model or the
+// data (the usual grid), the reciprocal is the same along the row, the compiler hoists it, and a
+// point costs a multiplication instead of a division (divisions bound the training-grid sweep).
+// Within an ulp or two of operations / rate, and the same formula everywhere: `train`, `report`,
+// the sweeps, on every backend.
 FC_HD inline double training_seconds(double operations, double peak_ops_per_s, double mfu)
 {
-  return operations / (peak_ops_per_s * mfu);
+  return operations * (1.0 / (peak_ops_per_s * mfu));
 }
 
 }  // namespace fleetcap
