@@ -182,5 +182,136 @@ TEST(sweep_block_fold, a_histogram_range_of_one_value_and_a_maximum_objective)
   }
 }
 
+
+// Every comparison operator, as the filter and as a counted predicate, on values that sit on,
+// just beside and far from the line (the pass turns < and > into closed ranges with the
+// neighbouring double), in blocks of every length a row's last block can have.
+TEST(sweep_block_fold, every_operator_as_filter_and_predicate_matches_the_point_fold)
+{
+  const double line = 40.0;
+  const double below = std::nextafter(line, -HUGE_VAL), above = std::nextafter(line, HUGE_VAL);
+  std::mt19937_64 random(11);
+  const double picks[] = {line, below, above, -1e300, 1e300, 0.0, -0.0, 39.0, 41.0};
+  for (int op = 0; op <= static_cast<int>(sweep_op::not_equal); ++op) {
+    for (const int n : {1, 3, 4, 7, 8, 9, 63, 127, 128}) {
+      SCOPED_TRACE(testing::Message() << "op " << op << ", n " << n);
+      auto c = config_for_tests();
+      c->filter_metric = 0;  // the objective filtered by its own line
+      c->filter_op = op;
+      c->filter_value = line;
+      c->predicate_count = 3;
+      c->predicate_metric[0] = 0;
+      c->predicate_op[0] = op;
+      c->predicate_value[0] = line;
+      c->predicate_metric[1] = 1;
+      c->predicate_op[1] = op;
+      c->predicate_value[1] = 1.0;
+      c->predicate_metric[2] = 2;
+      c->predicate_op[2] = (op + 3) % 6;
+      c->predicate_value[2] = 0.0;
+      block_case b;
+      for (int j = 0; j < n; ++j) {
+        b.value.push_back(picks[random() % (sizeof picks / sizeof picks[0])]);
+        b.keep.push_back(static_cast<double>(random() % 2));
+      }
+      test::expect_same_fold(block_fold(*c, b, 300), point_fold(*c, b, 300));
+    }
+  }
+}
+
+// Without a filter every point is kept; with the objective maximised the extremes swap roles.
+TEST(sweep_block_fold, no_filter_and_a_maximum_objective_match_the_point_fold)
+{
+  for (const int objective_max : {0, 1}) {
+    auto c = config_for_tests();
+    c->filter_metric = -1;
+    c->objective_max = objective_max;
+    std::vector<double> values(block);
+    for (int j = 0; j < block; ++j) {
+      values[j] = static_cast<double>((j * 37) % 11);  // ties across lanes: the first index must win
+    }
+    const block_case b{values, kept_between(block, 0, block)};
+    test::expect_same_fold(block_fold(*c, b, 9), point_fold(*c, b, 9));
+  }
+}
+
+// A tie between -0.0 and 0.0 keeps the earlier point and its own sign, in a lane other than the
+// first and in the masked last chunk.
+TEST(sweep_block_fold, signed_zeros_tie_to_the_earlier_point)
+{
+  auto c = config_for_tests();
+  c->filter_metric = -1;
+  c->histogram_metric = -1;
+  std::vector<double> values(13, 5.0);
+  values[6] = -0.0;
+  values[11] = 0.0;
+  const block_case b{values, kept_between(13, 0, 13)};
+  const auto got = block_fold(*c, b, 0);
+  test::expect_same_fold(got, point_fold(*c, b, 0));
+  EXPECT_EQ(got.best_index, 6u);
+  EXPECT_TRUE(std::signbit(got.best));
+}
+
+// A block with a NaN or an infinity in any metric read, or a sum of metrics that overflows,
+// goes to the point fold: the non-finite count and the first such point are those of the point
+// fold, and an overflowing but finite block still folds exactly.
+TEST(sweep_block_fold, non_finite_and_overflowing_blocks_fall_back_to_the_point_fold)
+{
+  const auto c = config_for_tests();
+  for (const double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL, 1.7e308}) {
+    for (const int at : {0, 5, 126}) {
+      SCOPED_TRACE(testing::Message() << bad << " at " << at);
+      block_case b{ramp(block, 0.0, 127.0), kept_between(block, 0, block)};
+      b.value[at] = bad;
+      b.value[(at + 1) % block] = bad == 1.7e308 ? 1.7e308 : b.value[(at + 1) % block];
+      const auto got = block_fold(*c, b, 50);
+      const auto want = point_fold(*c, b, 50);
+      test::expect_same_fold(got, want);
+      EXPECT_EQ(got.nonfinite_index, want.nonfinite_index);
+      EXPECT_EQ(got.nonfinite_metric, want.nonfinite_metric);
+    }
+  }
+}
+
+#if defined(FC_SWEEP_LANES)
+// Both lane widths give the same pass on every block, whichever this CPU runs (the 8-lane one
+// only where the CPU has AVX-512).
+TEST(sweep_block_fold, four_and_eight_lanes_agree)
+{
+  auto c = config_for_tests();
+  c->histogram_metric = -1;
+  const sweep_fold_lines l = sweep_fold_lines_of(*c);
+  std::mt19937_64 random(5);
+  for (const int n : {1, 5, 8, 13, 64, 100, 128}) {
+    std::vector<double> mb(metrics * block, 0.0);
+    for (int j = 0; j < n; ++j) {
+      mb[0 * block + j] = static_cast<double>(random() % 50);
+      mb[1 * block + j] = static_cast<double>(random() % 2);
+      mb[2 * block + j] = static_cast<double>(random() % 2);
+    }
+    const double* pm[sweep_max_predicates] = {mb.data(), mb.data() + 2 * block, mb.data(), mb.data()};
+    double keep[block];
+    const auto four = sweep_block_pass_with<sweep_lanes_4, 2, false>(l, mb.data(), mb.data() + block, pm, mb.data(), n, keep);
+    const auto point = point_fold(*c, block_case{std::vector<double>(mb.begin(), mb.begin() + n),
+                                                 std::vector<double>(mb.begin() + block, mb.begin() + block + n)},
+                                  0);
+    EXPECT_EQ(four.kept, point.valid) << n;
+    EXPECT_EQ(four.count[0], point.predicate[0]) << n;
+    if (!sweep_cpu_has_8_lanes()) {
+      continue;
+    }
+    const auto eight = sweep_block_pass_with<sweep_lanes_8, 2, false>(l, mb.data(), mb.data() + block, pm, mb.data(), n, keep);
+    EXPECT_EQ(four.low, eight.low) << n;
+    EXPECT_EQ(four.low_at, eight.low_at) << n;
+    EXPECT_EQ(four.high, eight.high) << n;
+    EXPECT_EQ(four.high_at, eight.high_at) << n;
+    EXPECT_EQ(four.kept, eight.kept) << n;
+    EXPECT_EQ(four.count[0], eight.count[0]) << n;
+    EXPECT_EQ(four.count[1], eight.count[1]) << n;
+    EXPECT_EQ(four.sum, eight.sum) << n;  // small integers: exact in any order
+  }
+}
+#endif
+
 }  // namespace
 }  // namespace fleetcap
