@@ -45,34 +45,72 @@ FC_HD inline verdict classify_3a090_2022(const part_compliance_inputs& p, const 
 //   do not have a TPP of 4800 or more.
 // Order: a.1 first (it needs no PD and catches non-data-centre parts too), then Note 2, then
 // a.2, b.1, b.2. Where a clause would turn on an unknown PD, the verdict is undetermined.
+//
+// In two steps: the tests each clause makes, then the first that holds. The tests are a bit
+// mask held in a double (bit k = test k below) and made without branches, so that a sweep's
+// CPU block loop evaluates them as vectors for a compliance map; the second step is a table
+// lookup there (kernels/evaluators/compliance.cuh), built from the same function.
+enum rule_3a090_2023_test : unsigned {
+  test_tpp_unknown = 1u << 0,
+  test_a1 = 1u << 1,
+  test_note2 = 1u << 2,  // not for data centres and under the Note 2 line
+  test_pd_unknown = 1u << 3,
+  test_pd_matters = 1u << 4,  // a TPP at which some PD clause could apply
+  test_a2 = 1u << 5,
+  test_b1 = 1u << 6,
+  test_b2 = 1u << 7,
+};
+inline constexpr int rule_3a090_2023_test_masks = 256;
+
+FC_HD inline double test_bit(bool holds, unsigned bit)
+{
+  return holds ? static_cast<double>(bit) : 0.0;
+}
+
+FC_HD inline double rule_3a090_2023_tests(const part_compliance_inputs& p, const rule_3a090_2023_params& r)
+{
+  const double tpp = p.tpp, pd = p.performance_density;
+  // & and | rather than && and ||: every comparison is made, none is conditional.
+  return test_bit(is_unknown(tpp), test_tpp_unknown) + test_bit(tpp >= r.a1_tpp_min, test_a1) +
+         test_bit(!p.data_center & (tpp < r.non_datacenter_tpp_min), test_note2) + test_bit(is_unknown(pd), test_pd_unknown) +
+         test_bit((tpp >= r.a2_tpp_min) | (tpp >= r.b2_tpp_min) | ((tpp >= r.b1_tpp_min) & (tpp < r.b1_tpp_max)), test_pd_matters) +
+         test_bit((tpp >= r.a2_tpp_min) & (pd >= r.a2_pd_min), test_a2) +
+         test_bit((tpp >= r.b1_tpp_min) & (tpp < r.b1_tpp_max) & (pd >= r.b1_pd_min) & (pd < r.b1_pd_max), test_b1) +
+         test_bit((tpp >= r.b2_tpp_min) & (pd >= r.b2_pd_min) & (pd < r.b2_pd_max), test_b2);
+}
+
+// The verdict of a test mask: the first clause that holds, in the order above.
+FC_HD constexpr verdict verdict_of_3a090_2023_tests(unsigned t)
+{
+  if (t & test_tpp_unknown) {
+    return {static_cast<int>(verdict_status::undetermined), static_cast<int>(verdict_clause::missing_tpp)};
+  }
+  if (t & test_a1) {
+    return {static_cast<int>(verdict_status::eccn_3a090_a), static_cast<int>(verdict_clause::a1)};
+  }
+  if (t & test_note2) {
+    return {static_cast<int>(verdict_status::exempt), static_cast<int>(verdict_clause::note2_non_datacenter)};
+  }
+  if (t & test_pd_unknown) {
+    return (t & test_pd_matters)
+               ? verdict{static_cast<int>(verdict_status::undetermined), static_cast<int>(verdict_clause::missing_pd)}
+               : verdict{static_cast<int>(verdict_status::not_controlled), static_cast<int>(verdict_clause::below_a_and_b)};
+  }
+  if (t & test_a2) {
+    return {static_cast<int>(verdict_status::eccn_3a090_a), static_cast<int>(verdict_clause::a2)};
+  }
+  if (t & test_b1) {
+    return {static_cast<int>(verdict_status::eccn_3a090_b), static_cast<int>(verdict_clause::b1)};
+  }
+  if (t & test_b2) {
+    return {static_cast<int>(verdict_status::eccn_3a090_b), static_cast<int>(verdict_clause::b2)};
+  }
+  return {static_cast<int>(verdict_status::not_controlled), static_cast<int>(verdict_clause::below_a_and_b)};
+}
+
 FC_HD inline verdict classify_3a090_2023(const part_compliance_inputs& p, const rule_3a090_2023_params& r)
 {
-  if (is_unknown(p.tpp)) {
-    return make_verdict(verdict_status::undetermined, verdict_clause::missing_tpp);
-  }
-  if (p.tpp >= r.a1_tpp_min) {
-    return make_verdict(verdict_status::eccn_3a090_a, verdict_clause::a1);
-  }
-  if (!p.data_center && p.tpp < r.non_datacenter_tpp_min) {
-    return make_verdict(verdict_status::exempt, verdict_clause::note2_non_datacenter);
-  }
-  const bool pd_matters = p.tpp >= r.a2_tpp_min || p.tpp >= r.b2_tpp_min ||
-                          (p.tpp >= r.b1_tpp_min && p.tpp < r.b1_tpp_max);
-  if (is_unknown(p.performance_density)) {
-    return pd_matters ? make_verdict(verdict_status::undetermined, verdict_clause::missing_pd)
-                      : make_verdict(verdict_status::not_controlled, verdict_clause::below_a_and_b);
-  }
-  const double pd = p.performance_density;
-  if (p.tpp >= r.a2_tpp_min && pd >= r.a2_pd_min) {
-    return make_verdict(verdict_status::eccn_3a090_a, verdict_clause::a2);
-  }
-  if (p.tpp >= r.b1_tpp_min && p.tpp < r.b1_tpp_max && pd >= r.b1_pd_min && pd < r.b1_pd_max) {
-    return make_verdict(verdict_status::eccn_3a090_b, verdict_clause::b1);
-  }
-  if (p.tpp >= r.b2_tpp_min && pd >= r.b2_pd_min && pd < r.b2_pd_max) {
-    return make_verdict(verdict_status::eccn_3a090_b, verdict_clause::b2);
-  }
-  return make_verdict(verdict_status::not_controlled, verdict_clause::below_a_and_b);
+  return verdict_of_3a090_2023_tests(static_cast<unsigned>(rule_3a090_2023_tests(p, r)));
 }
 
 FC_HD inline bool is_3a090_item(const verdict& v)

@@ -421,7 +421,7 @@ inline void sweep_fold_block(const sweep_config& c, const double* mb, int metric
 // compiler keeps the other inputs in registers and can vectorise the evaluator across points;
 // with a run-time index x[] stays in memory and each point is evaluated alone.
 template <class E, int B, int S, int... I, int... K>
-FC_HOT_INLINE void sweep_evaluate_block(const sweep_config& c, const double* x, const double* inner, int nb,
+FC_HOT_INLINE void sweep_evaluate_block(const sweep_config& __restrict__ c, const double* x, const double* inner, int nb,
                                         double* __restrict__ mb, std::integer_sequence<int, I...>,
                                         std::integer_sequence<int, K...>)
 {

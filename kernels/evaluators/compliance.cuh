@@ -12,6 +12,18 @@
 
 namespace fleetcap {
 
+// The status of each test mask of the 2023 rule (kernels/compliance.cuh), as doubles.
+struct compliance_status_by_tests {
+  double status[rule_3a090_2023_test_masks];
+  constexpr compliance_status_by_tests() : status{}
+  {
+    for (int t = 0; t < rule_3a090_2023_test_masks; ++t) {
+      status[t] = static_cast<double>(verdict_of_3a090_2023_tests(static_cast<unsigned>(t)).status);
+    }
+  }
+};
+inline constexpr compliance_status_by_tests compliance_status_table{};
+
 struct compliance_evaluator {
   static constexpr const char* name = "compliance";
   // The four thresholds default to the us-3a090-2023 rule's values (filled in by the host).
@@ -42,14 +54,20 @@ struct compliance_evaluator {
     p.tpp = tpp_of_format(x[0] * 1e12, static_cast<int>(x[1]));
     p.performance_density = performance_density(p.tpp, x[2] * 1e-6);
     p.data_center = x[3] != 0.0 ? 1 : 0;
-    const verdict v = classify_3a090_2023(p, r);
+    const double tests = rule_3a090_2023_tests(p, r);
+#if defined(__CUDA_ARCH__)
+    const double status = static_cast<double>(verdict_of_3a090_2023_tests(static_cast<unsigned>(tests)).status);
+#else
+    // The same verdict as a table lookup, which the CPU block loop vectorises (a gather).
+    const double status = compliance_status_table.status[static_cast<long>(tests)];
+#endif
     m[0] = p.tpp;
     m[1] = p.performance_density;
-    m[2] = v.status == static_cast<int>(verdict_status::eccn_3a090_a) ? 1.0 : 0.0;
-    m[3] = v.status == static_cast<int>(verdict_status::eccn_3a090_b) ? 1.0 : 0.0;
-    m[4] = v.status == static_cast<int>(verdict_status::not_controlled) ? 1.0 : 0.0;
-    m[5] = v.status == static_cast<int>(verdict_status::exempt) ? 1.0 : 0.0;
-    m[6] = static_cast<double>(v.status);
+    m[2] = status == static_cast<double>(verdict_status::eccn_3a090_a) ? 1.0 : 0.0;
+    m[3] = status == static_cast<double>(verdict_status::eccn_3a090_b) ? 1.0 : 0.0;
+    m[4] = status == static_cast<double>(verdict_status::not_controlled) ? 1.0 : 0.0;
+    m[5] = status == static_cast<double>(verdict_status::exempt) ? 1.0 : 0.0;
+    m[6] = status;
   }
 };
 
