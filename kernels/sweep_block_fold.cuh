@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "kernels/fc_hd.cuh"
@@ -439,18 +440,71 @@ FC_HOT_INLINE void sweep_evaluate_block(const sweep_config& __restrict__ c, cons
   }
 }
 
+// Evaluates points j0 .. j0 + nb - 1 of a row into metric K's array alone (mk[j]): the compiler
+// drops whatever only the other metrics need.
+template <class E, int B, int S, int K, int... I>
+FC_HOT_INLINE void sweep_evaluate_metric(const sweep_config& __restrict__ c, const double* x, const double* inner, int nb,
+                                         double* __restrict__ mk, std::integer_sequence<int, I...>)
+{
+  const double row[sizeof...(I)] = {x[I]...};
+  for (int j = 0; j < nb; ++j) {
+    const double xl[sizeof...(I)] = {(I == S ? inner[j] : row[I])...};
+    double m[sweep_max_metrics];
+    E::evaluate(c, xl, m);
+    mk[j] = m[K];
+  }
+}
+
+// One pass over the block per metric the reductions read (the scenario's checked metrics), for
+// evaluators that declare metric_passes: where the evaluator is a few multiplications a point,
+// writing every metric costs more than evaluating again (training: 8 doubles a point written,
+// bound by the stores).
+template <class E, int B, int S, int... K>
+FC_HOT_INLINE void sweep_evaluate_metrics(const sweep_config& c, const double* x, const double* inner, int nb, double* mb,
+                                          std::integer_sequence<int, K...>)
+{
+  for (int q = 0; q < c.checked_count; ++q) {
+    const int k = c.checked_metric[q];
+    ((k == K ? (sweep_evaluate_metric<E, B, S, K>(c, x, inner, nb, mb + K * B, std::make_integer_sequence<int, sweep_max_inputs>{}), 0)
+             : 0),
+     ...);
+  }
+}
+
+template <class E, class = void>
+struct sweep_has_metric_passes : std::false_type {};
+template <class E>
+struct sweep_has_metric_passes<E, std::void_t<decltype(E::metric_passes)>> : std::integral_constant<bool, E::metric_passes> {};
+
+// Whether a block of E is evaluated a metric at a time: E opts in and the reductions read at
+// most half its metrics.
+template <class E>
+FC_HOT_INLINE bool sweep_by_metric(const sweep_config& c)
+{
+  return sweep_has_metric_passes<E>::value && 2 * c.checked_count <= static_cast<int>(E::metrics.size());
+}
+
+template <class E, int B, int S>
+FC_HOT_INLINE void sweep_evaluate_block_for(const sweep_config& c, const double* x, const double* inner, int nb, double* mb)
+{
+  constexpr int metrics = static_cast<int>(E::metrics.size());
+  if constexpr (sweep_has_metric_passes<E>::value) {
+    if (sweep_by_metric<E>(c)) {
+      sweep_evaluate_metrics<E, B, S>(c, x, inner, nb, mb, std::make_integer_sequence<int, metrics>{});
+      return;
+    }
+  }
+  sweep_evaluate_block<E, B, S>(c, x, inner, nb, mb, std::make_integer_sequence<int, sweep_max_inputs>{},
+                                std::make_integer_sequence<int, metrics>{});
+}
+
 template <class E, int B, int... S>
 FC_HOT_INLINE void sweep_evaluate_block_at(int slot, const sweep_config& c, const double* x, const double* inner, int nb, double* mb,
                                     std::integer_sequence<int, S...>)
 {
   // One branch taken: the instantiation for this slot; the engine's own slots (the sample and
   // placeholder axes, rows of one point or Monte Carlo runs without draws) take the generic loop.
-  const bool done = ((slot == S ? (sweep_evaluate_block<E, B, S>(c, x, inner, nb, mb,
-                                                                 std::make_integer_sequence<int, sweep_max_inputs>{},
-                                                                 std::make_integer_sequence<int, static_cast<int>(E::metrics.size())>{}),
-                                   true)
-                                : false) ||
-                     ...);
+  const bool done = ((slot == S ? (sweep_evaluate_block_for<E, B, S>(c, x, inner, nb, mb), true) : false) || ...);
   if (!done) {
     constexpr int metrics = static_cast<int>(E::metrics.size());
     double xl[sweep_max_inputs];

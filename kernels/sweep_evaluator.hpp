@@ -5,7 +5,10 @@
 //   static constexpr std::array<sweep_input, N> inputs;       // slot order, N <= 14
 //   static constexpr std::array<const char*, M> metrics;      // metric order, M <= 8
 //   FC_HD static void evaluate(const sweep_config& c, const double* x, double* m);
-// and one line in kernels/evaluators/registry.cuh. No CUDA or Thrust types here.
+// and one line in kernels/evaluators/registry.cuh. Optionally
+//   static constexpr bool metric_passes = true;
+// lets the CPU evaluate a block once per metric a scenario reads instead of writing them all
+// (for evaluators of a few operations a point). No CUDA or Thrust types here.
 
 #include <limits>
 
