@@ -1,13 +1,13 @@
 #pragma once
 // The CPU sweep's block fold (issue 11): a block of points is evaluated into one array per
-// metric, and each reduction then runs as its own loop over the block, branch-free where the
-// scalar fold (sweep_fold_point) branches per point: predicate operators are switched once per
-// block, not per point; the filter becomes a 0/1 mask; min, max, sum and counts are masked
-// vector reductions (omp simd), and only a block that improves the best or worst value looks
-// for its first index. Results equal the point fold's: counts, minima and argmins exactly
-// (blocks fold in index order, so the first index reaching a block's extreme is the lowest;
-// ties never replace an earlier point), sums to rounding (another summation order). A block
-// holding a non-finite checked metric is folded point by point, which names the point.
+// metric (or, for evaluators that opt in, only the metrics the scenario reads), then folded in
+// one branch-free vector pass (sweep_block_pass): the filter and predicates as closed ranges,
+// the kept points' sum and count, and their extremes with the first index of each, one set of
+// accumulators per vector lane; then the histogram (sorted runs by bisection, else point by
+// point). Results equal the point fold's: counts, minima and argmins exactly (each lane keeps
+// its earliest extreme, lanes are combined by value then index, and blocks fold in index order,
+// so ties never replace an earlier point), sums to rounding (another summation order). A block
+// where a metric read is NaN or infinite is folded point by point, which names the point.
 
 // Included by kernels/sweep.cuh, after the point fold and the input decoding it builds on.
 
@@ -26,8 +26,8 @@
 #define FC_SIMD_RUNS
 #endif
 
-// Portable binaries with the host's vector width: GCC compiles the block loop three times (AVX-512,
-// AVX2, baseline x86-64 SSE2) and picks one at load time from the CPU's features (function
+// Portable binaries with the host's vector width: GCC compiles the block loop three times
+// (x86-64-v4, that is AVX-512 F/BW/CD/DQ/VL; AVX2; baseline x86-64 SSE2) and picks one at load time from the CPU's features (function
 // multi-versioning, an ifunc), instead of -march=native. Other compilers build the baseline, and
 // so does the sanitizer build: it tests correctness, not speed, and three clones of every
 // evaluator's block loop tripled its longest compile (the CI runs it on every change).
@@ -42,10 +42,8 @@
 // (3x slower), and a call from a clone runs the callee's baseline code.
 #if defined(__GNUC__) && !defined(__CUDACC__)
 #define FC_FLATTEN __attribute__((flatten))
-#define FC_LAMBDA_INLINE __attribute__((always_inline))
 #else
 #define FC_FLATTEN
-#define FC_LAMBDA_INLINE
 #endif
 
 namespace fleetcap {
@@ -218,9 +216,11 @@ inline sweep_block_pass_result sweep_block_pass_with(const sweep_fold_lines& l, 
   return r;
 }
 
-// Measured on training-grid minima (one thread, AVX-512 machine, 328 M points): the loop per
-// reduction and the index search it replaces 420 M points/s; one omp-simd loop with a vector
-// search for the index 480 M; 4 lanes with the index kept per lane ...; 8 lanes ...
+// Measured on training-grid minima (one thread, AMD EPYC with AVX-512, 328 M points, whole
+// command): the loop per reduction and the index search it replaces 420 M points/s; one omp-simd
+// loop with a vector search for the index 480 M; 4 lanes with the index kept per lane about
+// 600 M; 8 lanes about 650 M (this CPU splits 512-bit operations in two: 8 lanes save
+// instructions, not arithmetic).
 template <int P, bool H>
 inline sweep_block_pass_result sweep_block_pass(const sweep_fold_lines& l, const double* v, const double* f, const double* const* pm,
                                                 const double* h, int n, double* keep)
