@@ -114,6 +114,7 @@ struct sweep_block_pass_result {
 // compilers fold blocks point by point.
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)
 #define FC_SWEEP_LANES 1
+#include <immintrin.h>
 typedef double sweep_lanes_4 __attribute__((vector_size(32)));
 typedef double sweep_lanes_8 __attribute__((vector_size(64)));
 
@@ -135,13 +136,7 @@ struct sweep_pass_lanes {
 #undef FC_PASS_NAME
 #undef FC_PASS_TARGET
 #undef FC_PASS_LANES
-#define FC_PASS_NAME sweep_pass_chunks_8
-#define FC_PASS_TARGET __attribute__((target("arch=x86-64-v4")))
-#define FC_PASS_LANES sweep_lanes_8
-#include "kernels/sweep_pass_chunks.inl"
-#undef FC_PASS_NAME
-#undef FC_PASS_TARGET
-#undef FC_PASS_LANES
+#include "kernels/sweep_pass_avx512.inl"
 
 // Whether this CPU runs the 8-lane loop: the features of x86-64-v4 (AVX-512 F, BW, CD, DQ, VL).
 inline bool sweep_cpu_has_8_lanes()
