@@ -108,10 +108,10 @@ struct sweep_block_pass_result {
   std::uint64_t count[sweep_max_predicates];
 };
 
-// The pass runs on lanes: GCC's vector extension, 8 doubles on a CPU with AVX-512 (x86-64-v4: one
-// register, comparisons into mask registers), else 4 (one AVX2 register, or two SSE2 ones, in the
-// clones of the 4-lane loop); 8-lane vectors are lowered lane by lane without AVX-512. Other
-// compilers fold blocks point by point.
+// The pass runs on lanes: 8 doubles on a CPU with AVX-512 (x86-64-v4: one register, comparisons
+// into mask registers; kernels/sweep_pass_avx512.inl, in intrinsics), else 4 in GCC's vector
+// extension (one AVX2 register, or two SSE2 ones, in the clones of kernels/sweep_pass_chunks.inl).
+// Other compilers fold blocks point by point.
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)
 #define FC_SWEEP_LANES 1
 #include <immintrin.h>

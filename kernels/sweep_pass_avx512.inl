@@ -3,9 +3,12 @@
 // as tightly. Comparisons go straight into mask registers and take a mask (a predicate's count
 // only among live points, an extreme only among kept points) at no cost; each count is a
 // population count of a mask, on the integer units, where the vector form spent a blend and a
-// subtraction on the vector units. Measured on training-grid minima with 10x the parameter axis
-// (328 M points, one thread, AMD EPYC with AVX-512, whole command): the vector-extension loop
-// 0.39 s, this one XX s.
+// subtraction on the vector units, which bound this loop. Measured on training-grid minima with
+// 10x the parameter axis (328 M points, one thread, AMD EPYC with AVX-512, whole command, best of
+// 5): the vector-extension loop 0.39 s, this one 0.35-0.36 s. Two variants were no faster: the
+// counts as masked subtractions on the vector units (mean of 7 runs 0.385 s against 0.362 s),
+// and two sets of running extremes for alternate chunks (0.36 s: the loop is not bound by the
+// extremes' comparison-select chains).
 //
 // Points j .. end - 1 (whole chunks of 8; Tail: one chunk, masked past `end`) into s, for P
 // predicates, writing each point's filter result (1 or 0) to keep[] where the histogram needs it

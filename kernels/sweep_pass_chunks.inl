@@ -1,8 +1,9 @@
-// The block pass's loop (kernels/sweep_block_fold.cuh), included once per lane width: GCC lowers
-// vector operations per function, for that function's target and before inlining, so the loop
-// cannot be a helper shared by the two (it would be lowered for the baseline, lane by lane).
-// Defined by the includer: FC_PASS_NAME, FC_PASS_TARGET (its attributes), FC_PASS_LANES (the
-// vector type).
+// The block pass's loop (kernels/sweep_block_fold.cuh) in GCC's vector extension, for 4 lanes
+// (8 lanes: kernels/sweep_pass_avx512.inl). GCC lowers vector operations per function, for that
+// function's target and before inlining, so the loop is the body of the function that carries
+// the target attributes, not a helper it calls (that would be lowered for the baseline, lane by
+// lane). Defined by the includer: FC_PASS_NAME, FC_PASS_TARGET (its attributes), FC_PASS_LANES
+// (the vector type).
 //
 // Points j .. end - 1 (whole chunks of lanes; Tail: one chunk, masked past `end`) into s, for P
 // predicates, writing each point's filter result (1 or 0) to keep[] where the histogram needs it

@@ -309,6 +309,13 @@ TEST(sweep_block_fold, four_and_eight_lanes_agree)
     EXPECT_EQ(four.count[0], eight.count[0]) << n;
     EXPECT_EQ(four.count[1], eight.count[1]) << n;
     EXPECT_EQ(four.sum, eight.sum) << n;  // small integers: exact in any order
+    // With the histogram: the same filter result for every point.
+    double keep_four[block], keep_eight[block];
+    sweep_block_pass_with<sweep_lanes_4, 2, true>(l, mb.data(), mb.data() + block, pm, mb.data(), n, keep_four);
+    sweep_block_pass_with<sweep_lanes_8, 2, true>(l, mb.data(), mb.data() + block, pm, mb.data(), n, keep_eight);
+    for (int j = 0; j < n; ++j) {
+      EXPECT_EQ(keep_four[j], keep_eight[j]) << n << ", point " << j;
+    }
   }
 }
 #endif
