@@ -9,7 +9,7 @@
 
 namespace fleetcap {
 
-FC_HD inline verdict make_verdict(verdict_status s, verdict_clause c)
+FC_HD constexpr verdict make_verdict(verdict_status s, verdict_clause c)
 {
   return verdict{static_cast<int>(s), static_cast<int>(c)};
 }
@@ -83,29 +83,29 @@ FC_HD inline double rule_3a090_2023_tests(const part_compliance_inputs& p, const
 FC_HD constexpr verdict verdict_of_3a090_2023_tests(unsigned t)
 {
   if (t & test_tpp_unknown) {
-    return {static_cast<int>(verdict_status::undetermined), static_cast<int>(verdict_clause::missing_tpp)};
+    return make_verdict(verdict_status::undetermined, verdict_clause::missing_tpp);
   }
   if (t & test_a1) {
-    return {static_cast<int>(verdict_status::eccn_3a090_a), static_cast<int>(verdict_clause::a1)};
+    return make_verdict(verdict_status::eccn_3a090_a, verdict_clause::a1);
   }
   if (t & test_note2) {
-    return {static_cast<int>(verdict_status::exempt), static_cast<int>(verdict_clause::note2_non_datacenter)};
+    return make_verdict(verdict_status::exempt, verdict_clause::note2_non_datacenter);
   }
   if (t & test_pd_unknown) {
     return (t & test_pd_matters)
-               ? verdict{static_cast<int>(verdict_status::undetermined), static_cast<int>(verdict_clause::missing_pd)}
-               : verdict{static_cast<int>(verdict_status::not_controlled), static_cast<int>(verdict_clause::below_a_and_b)};
+               ? make_verdict(verdict_status::undetermined, verdict_clause::missing_pd)
+               : make_verdict(verdict_status::not_controlled, verdict_clause::below_a_and_b);
   }
   if (t & test_a2) {
-    return {static_cast<int>(verdict_status::eccn_3a090_a), static_cast<int>(verdict_clause::a2)};
+    return make_verdict(verdict_status::eccn_3a090_a, verdict_clause::a2);
   }
   if (t & test_b1) {
-    return {static_cast<int>(verdict_status::eccn_3a090_b), static_cast<int>(verdict_clause::b1)};
+    return make_verdict(verdict_status::eccn_3a090_b, verdict_clause::b1);
   }
   if (t & test_b2) {
-    return {static_cast<int>(verdict_status::eccn_3a090_b), static_cast<int>(verdict_clause::b2)};
+    return make_verdict(verdict_status::eccn_3a090_b, verdict_clause::b2);
   }
-  return {static_cast<int>(verdict_status::not_controlled), static_cast<int>(verdict_clause::below_a_and_b)};
+  return make_verdict(verdict_status::not_controlled, verdict_clause::below_a_and_b);
 }
 
 FC_HD inline verdict classify_3a090_2023(const part_compliance_inputs& p, const rule_3a090_2023_params& r)
