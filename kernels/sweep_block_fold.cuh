@@ -129,13 +129,7 @@ struct sweep_pass_lanes {
   mask kept, count[sweep_max_predicates];
 };
 
-#define FC_PASS_NAME sweep_pass_chunks_4
-#define FC_PASS_TARGET __attribute__((target_clones("avx2", "default")))
-#define FC_PASS_LANES sweep_lanes_4
 #include "kernels/sweep_pass_chunks.inl"
-#undef FC_PASS_NAME
-#undef FC_PASS_TARGET
-#undef FC_PASS_LANES
 #include "kernels/sweep_pass_avx512.inl"
 
 // Whether this CPU runs the 8-lane loop: the features of x86-64-v4 (AVX-512 F, BW, CD, DQ, VL).

@@ -2,19 +2,19 @@
 // (8 lanes: kernels/sweep_pass_avx512.inl). GCC lowers vector operations per function, for that
 // function's target and before inlining, so the loop is the body of the function that carries
 // the target attributes, not a helper it calls (that would be lowered for the baseline, lane by
-// lane). Defined by the includer: FC_PASS_NAME, FC_PASS_TARGET (its attributes), FC_PASS_LANES
-// (the vector type).
+// lane). Clones: AVX2 and baseline x86-64 (SSE2: each vector is two registers).
 //
 // Points j .. end - 1 (whole chunks of lanes; Tail: one chunk, masked past `end`) into s, for P
 // predicates, writing each point's filter result (1 or 0) to keep[] where the histogram needs it
 // (H). One loop for every reduction: the metrics are read once and the accumulators are
 // independent vectors, so their adds overlap.
 template <int P, bool H, bool Tail>
-FC_PASS_TARGET __attribute__((noinline)) void FC_PASS_NAME(sweep_pass_lanes<FC_PASS_LANES>& s, const sweep_fold_lines& l,
-                                                           const double* v, const double* f, const double* const* pm,
-                                                           const double* h, int j, int end, double* keep)
+__attribute__((target_clones("avx2", "default"), noinline)) void sweep_pass_chunks_4(sweep_pass_lanes<sweep_lanes_4>& s,
+                                                                                  const sweep_fold_lines& l, const double* v,
+                                                                                  const double* f, const double* const* pm,
+                                                                                  const double* h, int j, int end, double* keep)
 {
-  typedef FC_PASS_LANES L;
+  typedef sweep_lanes_4 L;
   typedef decltype(L{} < L{}) M;
   constexpr int W = sizeof(L) / sizeof(double);
   const L inf = L{} + HUGE_VAL, one = L{} + 1.0, flo = L{} + l.filter.low, fhi = L{} + l.filter.high, stop = L{} + end;
