@@ -27,8 +27,8 @@
 #endif
 
 // Portable binaries with the host's vector width: GCC compiles the block loop three times
-// (x86-64-v4, that is AVX-512 F/BW/CD/DQ/VL; AVX2; baseline x86-64 SSE2) and picks one at load time from the CPU's features (function
-// multi-versioning, an ifunc), instead of -march=native. Other compilers build the baseline, and
+// (x86-64-v4, that is AVX-512 F/BW/CD/DQ/VL; AVX2; baseline x86-64 SSE2) and picks one at load
+// time from the CPU's features (function multi-versioning, an ifunc), instead of -march=native. Other compilers build the baseline, and
 // so does the sanitizer build: it tests correctness, not speed, and three clones of every
 // evaluator's block loop tripled its longest compile (the CI runs it on every change).
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
@@ -208,8 +208,8 @@ inline sweep_block_pass_result sweep_block_pass_with(const sweep_fold_lines& l, 
 // Measured on training-grid minima (one thread, AMD EPYC with AVX-512, 328 M points, whole
 // command): the loop per reduction and the index search it replaces 420 M points/s; one omp-simd
 // loop with a vector search for the index 480 M; 4 lanes with the index kept per lane about
-// 600 M; 8 lanes about 650 M (this CPU splits 512-bit operations in two: 8 lanes save
-// instructions, not arithmetic).
+// 600 M; 8 lanes in the vector extension about 650 M (this CPU splits 512-bit operations in two:
+// 8 lanes save instructions, not arithmetic), in intrinsics about 910 M (sweep_pass_avx512.inl).
 template <int P, bool H>
 inline sweep_block_pass_result sweep_block_pass(const sweep_fold_lines& l, const double* v, const double* f, const double* const* pm,
                                                 const double* h, int n, double* keep)
@@ -406,7 +406,8 @@ inline void sweep_fold_block(const sweep_config& c, const double* mb, int metric
   sweep_fold_block<B>(c, sweep_fold_lines_of(c), mb, metrics, n, first, a);
 }
 
-// Evaluates points j0 .. j0 + nb - 1 of a row into mb (metric k of point j at mb[k * B + j]).
+// Evaluates points j0 .. j0 + nb - 1 of a row into mb (metric k of point j at mb[k * B + j], for
+// the metrics K: all of them, or one for a metric pass).
 // Slot S, the innermost axis's input, is a template parameter: with a constant index the
 // compiler keeps the other inputs in registers and can vectorise the evaluator across points;
 // with a run-time index x[] stays in memory and each point is evaluated alone.
@@ -429,21 +430,6 @@ FC_HOT_INLINE void sweep_evaluate_block(const sweep_config& __restrict__ c, cons
   }
 }
 
-// Evaluates points j0 .. j0 + nb - 1 of a row into metric K's array alone (mk[j]): the compiler
-// drops whatever only the other metrics need.
-template <class E, int B, int S, int K, int... I>
-FC_HOT_INLINE void sweep_evaluate_metric(const sweep_config& __restrict__ c, const double* x, const double* inner, int nb,
-                                         double* __restrict__ mk, std::integer_sequence<int, I...>)
-{
-  const double row[sizeof...(I)] = {x[I]...};
-  for (int j = 0; j < nb; ++j) {
-    const double xl[sizeof...(I)] = {(I == S ? inner[j] : row[I])...};
-    double m[sweep_max_metrics];
-    E::evaluate(c, xl, m);
-    mk[j] = m[K];
-  }
-}
-
 // One pass over the block per metric the reductions read (the scenario's checked metrics), for
 // evaluators that declare metric_passes: where the evaluator is a few multiplications a point,
 // writing every metric costs more than evaluating again (training: 8 doubles a point written,
@@ -454,7 +440,10 @@ FC_HOT_INLINE void sweep_evaluate_metrics(const sweep_config& c, const double* x
 {
   for (int q = 0; q < c.checked_count; ++q) {
     const int k = c.checked_metric[q];
-    ((k == K ? (sweep_evaluate_metric<E, B, S, K>(c, x, inner, nb, mb + K * B, std::make_integer_sequence<int, sweep_max_inputs>{}), 0)
+    // The block loop with metric K alone: the compiler drops whatever only the others need.
+    ((k == K ? (sweep_evaluate_block<E, B, S>(c, x, inner, nb, mb, std::make_integer_sequence<int, sweep_max_inputs>{},
+                                              std::integer_sequence<int, K>{}),
+                0)
              : 0),
      ...);
   }
