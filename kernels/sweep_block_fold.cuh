@@ -19,6 +19,10 @@
 #include "kernels/fc_hd.cuh"
 #include "kernels/sweep_types.hpp"
 
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)
+#include <immintrin.h>  // the 8-lane pass (below), outside the namespace
+#endif
+
 #if defined(_OPENMP) && !defined(__CUDACC__)
 #define FC_PRAGMA(x) _Pragma(#x)
 #define FC_SIMD_RUNS FC_PRAGMA(omp simd reduction(+ : rises, falls))
@@ -94,14 +98,14 @@ inline sweep_fold_lines sweep_fold_lines_of(const sweep_config& c)
   return l;
 }
 
-// What one pass over a block finds: the kept points' extremes of the objective with the first
-// index of each, their sum and count, each predicate's count, and whether every metric read was
-// finite (see sweep_fold_point).
+// What one pass over a block finds: the kept points' extremes of the objective, their sum and
+// count, each predicate's count, and whether every metric read was finite (see sweep_fold_point).
+// Not where the extremes are: that is looked up (sweep_block_first_at) only for an extreme that
+// replaces the running one, which along a grid is rare (once a row, say); tracking an index per
+// lane cost three vector operations per chunk of every block.
 struct sweep_block_pass_result {
   double low;
-  int low_at;
   double high;
-  int high_at;
   double sum;
   std::uint64_t kept;
   bool finite;
@@ -114,18 +118,16 @@ struct sweep_block_pass_result {
 // Other compilers fold blocks point by point.
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)
 #define FC_SWEEP_LANES 1
-#include <immintrin.h>
 typedef double sweep_lanes_4 __attribute__((vector_size(32)));
 typedef double sweep_lanes_8 __attribute__((vector_size(64)));
 
-// Each lane's accumulators: the kept points' extremes of the objective with the index of the
-// first point that reached each (strict comparisons keep the earliest), their sum and count,
+// Each lane's accumulators: the kept points' extremes of the objective, their sum and count,
 // the predicates' counts of points inside their ranges, and the sum of every metric read (finite
 // unless one is NaN or infinite, or the sum overflows; either sends the block to the point fold).
 template <class L>
 struct sweep_pass_lanes {
   typedef decltype(L{} < L{}) mask;  // 64-bit lanes, all ones where true
-  L low, low_at, high, high_at, sum, check;
+  L low, high, sum, check;
   mask kept, count[sweep_max_predicates];
 };
 
@@ -153,7 +155,7 @@ inline sweep_block_pass_result sweep_block_pass_with(const sweep_fold_lines& l, 
   for (int q = 0; q < W; ++q) {
     s.low[q] = HUGE_VAL;
     s.high[q] = -HUGE_VAL;
-    s.low_at[q] = s.high_at[q] = s.sum[q] = s.check[q] = 0.0;
+    s.sum[q] = s.check[q] = 0.0;
     s.kept[q] = 0;
     for (auto& c : s.count) {
       c[q] = 0;
@@ -175,19 +177,12 @@ inline sweep_block_pass_result sweep_block_pass_with(const sweep_fold_lines& l, 
       sweep_pass_chunks_4<P, H, true>(s, l, v, f, pm, h, whole, n, keep);
     }
   }
-  // Across lanes: the extremes, and among the lanes that hold one, the lowest index.
-  sweep_block_pass_result r{HUGE_VAL, n, -HUGE_VAL, n, 0.0, 0, true, {0, 0, 0, 0}};
+  // Across lanes.
+  sweep_block_pass_result r{HUGE_VAL, -HUGE_VAL, 0.0, 0, true, {0, 0, 0, 0}};
   double total_check = 0.0;
   for (int q = 0; q < W; ++q) {
-    const int lo_at = static_cast<int>(s.low_at[q]), hi_at = static_cast<int>(s.high_at[q]);
-    if (s.low[q] < r.low || (s.low[q] == r.low && lo_at < r.low_at)) {
-      r.low = s.low[q];
-      r.low_at = lo_at;
-    }
-    if (s.high[q] > r.high || (s.high[q] == r.high && hi_at < r.high_at)) {
-      r.high = s.high[q];
-      r.high_at = hi_at;
-    }
+    r.low = s.low[q] < r.low ? s.low[q] : r.low;
+    r.high = s.high[q] > r.high ? s.high[q] : r.high;
     r.sum += s.sum[q];
     r.kept += static_cast<std::uint64_t>(s.kept[q]);
     total_check += s.check[q];
@@ -209,13 +204,29 @@ inline sweep_block_pass_result sweep_block_pass_with(const sweep_fold_lines& l, 
 // command): the loop per reduction and the index search it replaces 420 M points/s; one omp-simd
 // loop with a vector search for the index 480 M; 4 lanes with the index kept per lane about
 // 600 M; 8 lanes in the vector extension about 650 M (this CPU splits 512-bit operations in two:
-// 8 lanes save instructions, not arithmetic), in intrinsics about 910 M (sweep_pass_avx512.inl).
+// 8 lanes save instructions, not arithmetic), in intrinsics about 910 M (sweep_pass_avx512.inl),
+// with the extremes' values only and their indices searched for afterwards about 980 M.
 template <int P, bool H>
 inline sweep_block_pass_result sweep_block_pass(const sweep_fold_lines& l, const double* v, const double* f, const double* const* pm,
                                                 const double* h, int n, double* keep)
 {
   return sweep_cpu_has_8_lanes() ? sweep_block_pass_with<sweep_lanes_8, P, H>(l, v, f, pm, h, n, keep)
                                  : sweep_block_pass_with<sweep_lanes_4, P, H>(l, v, f, pm, h, n, keep);
+}
+
+// Where the pass's extreme `value` is: the first point of the block, of n, that the filter keeps
+// with v == value (there is one: value is the extreme of the kept points). The same point the
+// point fold picks, whose strict comparisons keep the earliest of equal values, -0.0 and 0.0
+// included. Values equal to it that the filter drops are stepped over.
+inline int sweep_block_first_at(const sweep_fold_lines& l, const double* v, const double* f, int n, double value)
+{
+  const bool eight = sweep_cpu_has_8_lanes();
+  for (int j = 0;; ++j) {
+    j = eight ? sweep_first_equal_8(v, j, n, value) : sweep_first_equal_4(v, j, n, value);
+    if (j == n || (f[j] >= l.filter.low && f[j] <= l.filter.high) == (l.filter.inside != 0.0)) {
+      return j;
+    }
+  }
 }
 #endif
 
@@ -373,14 +384,15 @@ FC_HOT_INLINE void sweep_fold_block(const sweep_config& c, const sweep_fold_line
     // Blocks come in index order: a tie with the running best keeps the earlier point. The
     // point's own value is kept (a -0.0 that ties 0.0 stays -0.0).
     const double best = c.objective_max ? r.high : r.low, worst = c.objective_max ? r.low : r.high;
-    const int best_at = c.objective_max ? r.high_at : r.low_at, worst_at = c.objective_max ? r.low_at : r.high_at;
     if (first_valid || (c.objective_max ? best > a.best : best < a.best)) {
-      a.best = v[best_at];
-      a.best_index = first + static_cast<std::uint64_t>(best_at);
+      const int at = sweep_block_first_at(l, v, f, n, best);
+      a.best = v[at];
+      a.best_index = first + static_cast<std::uint64_t>(at);
     }
     if (first_valid || (c.objective_max ? worst < a.worst : worst > a.worst)) {
-      a.worst = v[worst_at];
-      a.worst_index = first + static_cast<std::uint64_t>(worst_at);
+      const int at = sweep_block_first_at(l, v, f, n, worst);
+      a.worst = v[at];
+      a.worst_index = first + static_cast<std::uint64_t>(at);
     }
     if (histogram && !sweep_fold_histogram_sorted<B>(c, h, keep, n, r.kept, a)) {
       sweep_fold_histogram_block<B>(c, h, keep, n, a);
@@ -519,7 +531,9 @@ FC_CPU_CLONES FC_FLATTEN sweep_accumulator sweep_rows_in_blocks(const sweep_conf
   sweep_accumulator a = sweep_empty(c.objective_max);
   double x[sweep_max_inputs];
   double m[sweep_max_metrics];
-  double mb[metrics * B] = {};  // the pass reads whole chunks of lanes; past a short block it masks what it reads
+  // Not cleared as a whole: 16 KB a work item cost 1.5 % of training-grid minima. The pass reads
+  // whole chunks of 8 and masks what lies past a short block; those entries are cleared below.
+  double mb[metrics * B];
   const int inner = c.axis_count - 1;
   const int slot = c.axis_input[inner];
   const std::uint64_t n = c.axis_size[inner];
@@ -541,6 +555,11 @@ FC_CPU_CLONES FC_FLATTEN sweep_accumulator sweep_rows_in_blocks(const sweep_conf
         }
       } else {
         sweep_evaluate_block_at<E, B>(slot, c, x, inner_values + j0, nb, mb, std::make_integer_sequence<int, sweep_vector_slots<E>()>{});
+      }
+      for (int k = 0; k < metrics; ++k) {
+        for (int j = nb; j % 8 != 0; ++j) {
+          mb[k * B + j] = 0.0;
+        }
       }
       sweep_fold_block<B>(c, lines, mb, metrics, nb, row * n + j0, a);
     }

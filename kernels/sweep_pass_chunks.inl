@@ -24,7 +24,7 @@ __attribute__((target_clones("avx2", "default"), noinline)) void sweep_pass_chun
     plo[p] = L{} + l.predicate[p].low;
     phi[p] = L{} + l.predicate[p].high;
   }
-  L low = s.low, low_at = s.low_at, high = s.high, high_at = s.high_at, sum = s.sum, check = s.check;
+  L low = s.low, high = s.high, sum = s.sum, check = s.check;
   M kept = s.kept, count[P > 0 ? P : 1];
   for (int p = 0; p < P; ++p) {
     count[p] = s.count[p];
@@ -47,15 +47,13 @@ __attribute__((target_clones("avx2", "default"), noinline)) void sweep_pass_chun
       __builtin_memcpy(&w, h + j, sizeof w);
       c += w;
     }
-    // The points not kept become +-infinity before the comparisons, off the loop-carried
-    // chain: each running extreme then waits on one comparison and one select per chunk (masking
-    // the comparison by k instead put a mask conversion on that chain, 2x slower).
+    // The kept points' extremes, values only. The points not kept become +-infinity before the
+    // comparisons, off the loop-carried chain: each running extreme then waits on one comparison
+    // and one select per chunk (masking the comparison by k instead put a mask conversion on that
+    // chain, 2x slower).
     const L xl = k ? x : inf, xh = k ? x : -inf;
-    const M lower = xl < low, higher = xh > high;
-    low_at = lower ? at : low_at;
-    low = lower ? xl : low;
-    high_at = higher ? at : high_at;
-    high = higher ? xh : high;
+    low = xl < low ? xl : low;
+    high = xh > high ? xh : high;
     sum = k ? sum + x : sum;
     kept = k ? kept + 1 : kept;
     for (int p = 0; p < P; ++p) {
@@ -67,13 +65,35 @@ __attribute__((target_clones("avx2", "default"), noinline)) void sweep_pass_chun
     check += (L)((M)c & live);
   }
   s.low = low;
-  s.low_at = low_at;
   s.high = high;
-  s.high_at = high_at;
   s.sum = sum;
   s.check = check;
   s.kept = kept;
   for (int p = 0; p < P; ++p) {
     s.count[p] = count[p];
   }
+}
+
+// The first j in [from, n) with v[j] == value, else n: one vector comparison per chunk. Reads
+// whole chunks from the one that holds `from` (the block's arrays hold B entries, a multiple of
+// 8), and reports no entry before `from` or past n.
+__attribute__((target_clones("avx2", "default"), noinline)) inline int sweep_first_equal_4(const double* v, int from, int n,
+                                                                                          double value)
+{
+  typedef sweep_lanes_4 L;
+  constexpr int W = sizeof(L) / sizeof(double);
+  const L want = L{} + value;
+  for (int j = from - from % W; j < n; j += W) {
+    L x;
+    __builtin_memcpy(&x, v + j, sizeof x);
+    const auto hit = x == want;
+    if ((hit[0] | hit[1] | hit[2] | hit[3]) != 0) {
+      for (int q = j < from ? from - j : 0; q < W && j + q < n; ++q) {
+        if (hit[q] != 0) {
+          return j + q;
+        }
+      }
+    }
+  }
+  return n;
 }
