@@ -36,12 +36,11 @@ struct compliance_masks_of_status {
       }
     }
   }
-  // 1 if the mask `tests` (a whole number 0-255) gives the status, else 0. The word is chosen by
+  // 1 if the test mask t (0-255) gives the status, else 0. The word is chosen by
   // selects and the bit by a shift: the CPU block loop vectorises these, where it makes an
   // indexed load (the table above) lane by lane.
-  constexpr double holds(double tests) const
+  constexpr double holds(std::uint64_t t) const
   {
-    const auto t = static_cast<std::uint64_t>(static_cast<std::int64_t>(tests));
     const std::uint64_t w = (t & 128) != 0 ? ((t & 64) != 0 ? word[3] : word[2]) : ((t & 64) != 0 ? word[1] : word[0]);
     return static_cast<double>((w >> (t & 63)) & 1);
   }
@@ -92,7 +91,7 @@ struct compliance_evaluator {
     p.tpp = tpp_of_format(x[0] * 1e12, static_cast<int>(x[1]));
     p.performance_density = performance_density(p.tpp, x[2] * 1e-6);
     p.data_center = x[3] != 0.0 ? 1 : 0;
-    const double tests = rule_3a090_2023_tests(p, r);
+    const std::uint64_t tests = rule_3a090_2023_tests(p, r);
     m[0] = p.tpp;
     m[1] = p.performance_density;
 #if defined(__CUDA_ARCH__)
@@ -113,7 +112,7 @@ struct compliance_evaluator {
     m[3] = compliance_masks_3a090_b.holds(tests);
     m[4] = compliance_masks_not_controlled.holds(tests);
     m[5] = compliance_masks_exempt.holds(tests);
-    m[6] = compliance_status_table.status[static_cast<long>(tests)];
+    m[6] = compliance_status_table.status[tests];
 #endif
   }
 };

@@ -120,7 +120,7 @@ TEST(compliance_2023_in_two_steps, the_cpu_bit_sets_are_the_verdict_function)
     int members = 0;
     for (unsigned t = 0; t < static_cast<unsigned>(rule_3a090_2023_test_masks); ++t) {
       const double want = verdict_of_3a090_2023_tests(t).status == static_cast<int>(status) ? 1.0 : 0.0;
-      EXPECT_EQ(set->holds(static_cast<double>(t)), want) << "status " << static_cast<int>(status) << ", mask " << t;
+      EXPECT_EQ(set->holds(static_cast<std::uint64_t>(t)), want) << "status " << static_cast<int>(status) << ", mask " << t;
       members += want == 1.0 ? 1 : 0;
     }
     EXPECT_GT(members, 0) << "status " << static_cast<int>(status);
