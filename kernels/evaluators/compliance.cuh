@@ -3,7 +3,6 @@
 // thresholds themselves as inputs.
 
 #include <array>
-#include <cstdint>
 
 #include "kernels/compliance.cuh"
 #include "kernels/fc_hd.cuh"
@@ -12,44 +11,6 @@
 #include "kernels/tpp.cuh"
 
 namespace fleetcap {
-
-// The status of each test mask of the 2023 rule (kernels/compliance.cuh), as doubles.
-struct compliance_status_by_tests {
-  double status[rule_3a090_2023_test_masks];
-  constexpr compliance_status_by_tests() : status{}
-  {
-    for (int t = 0; t < rule_3a090_2023_test_masks; ++t) {
-      status[t] = static_cast<double>(verdict_of_3a090_2023_tests(static_cast<unsigned>(t)).status);
-    }
-  }
-};
-inline constexpr compliance_status_by_tests compliance_status_table{};
-
-// For one status, the test masks that give it: a 256-bit set, bit t of word t / 64.
-struct compliance_masks_of_status {
-  std::uint64_t word[rule_3a090_2023_test_masks / 64];
-  constexpr explicit compliance_masks_of_status(verdict_status s) : word{}
-  {
-    for (int t = 0; t < rule_3a090_2023_test_masks; ++t) {
-      if (verdict_of_3a090_2023_tests(static_cast<unsigned>(t)).status == static_cast<int>(s)) {
-        word[t / 64] |= std::uint64_t{1} << (t % 64);
-      }
-    }
-  }
-  // 1 if the test mask t (0-255) gives the status, else 0. The word is chosen by
-  // selects and the bit by a shift: the CPU block loop vectorises these, where it makes an
-  // indexed load (the table above) lane by lane.
-  constexpr double holds(std::uint64_t t) const
-  {
-    const std::uint64_t w = (t & 128) != 0 ? ((t & 64) != 0 ? word[3] : word[2]) : ((t & 64) != 0 ? word[1] : word[0]);
-    return static_cast<double>((w >> (t & 63)) & 1);
-  }
-};
-static_assert(rule_3a090_2023_test_masks == 256, "compliance_masks_of_status::holds picks one of four words");
-inline constexpr compliance_masks_of_status compliance_masks_3a090_a{verdict_status::eccn_3a090_a};
-inline constexpr compliance_masks_of_status compliance_masks_3a090_b{verdict_status::eccn_3a090_b};
-inline constexpr compliance_masks_of_status compliance_masks_not_controlled{verdict_status::not_controlled};
-inline constexpr compliance_masks_of_status compliance_masks_exempt{verdict_status::exempt};
 
 struct compliance_evaluator {
   static constexpr const char* name = "compliance";
@@ -91,29 +52,16 @@ struct compliance_evaluator {
     p.tpp = tpp_of_format(x[0] * 1e12, static_cast<int>(x[1]));
     p.performance_density = performance_density(p.tpp, x[2] * 1e-6);
     p.data_center = x[3] != 0.0 ? 1 : 0;
-    const std::uint64_t tests = rule_3a090_2023_tests(p, r);
+    // The tests and the verdict as selects: the CPU block loop keeps the tests in mask registers
+    // and makes each indicator from a few blends (kernels/compliance.cuh).
+    const int status = verdict_of_3a090_2023_tests(rule_3a090_2023_tests_of(p, r)).status;
     m[0] = p.tpp;
     m[1] = p.performance_density;
-#if defined(__CUDA_ARCH__)
-    const int status = verdict_of_3a090_2023_tests(static_cast<unsigned>(tests)).status;
     m[2] = status == static_cast<int>(verdict_status::eccn_3a090_a) ? 1.0 : 0.0;
     m[3] = status == static_cast<int>(verdict_status::eccn_3a090_b) ? 1.0 : 0.0;
     m[4] = status == static_cast<int>(verdict_status::not_controlled) ? 1.0 : 0.0;
     m[5] = status == static_cast<int>(verdict_status::exempt) ? 1.0 : 0.0;
     m[6] = static_cast<double>(status);
-#else
-    // The same verdict from tables built from that function: the status by an indexed load,
-    // the indicators by bit sets, which the CPU block loop vectorises. The CPU evaluates a block
-    // once per metric a scenario reads, so a map that reads only indicators makes no indexed
-    // loads. Measured on h20-design-space with 100x the TOPS axis (120 M points, one thread,
-    // AMD EPYC with AVX-512, whole command): indicators from the status table 0.33 s, from the
-    // bit sets 0.28 s.
-    m[2] = compliance_masks_3a090_a.holds(tests);
-    m[3] = compliance_masks_3a090_b.holds(tests);
-    m[4] = compliance_masks_not_controlled.holds(tests);
-    m[5] = compliance_masks_exempt.holds(tests);
-    m[6] = compliance_status_table.status[tests];
-#endif
   }
 };
 

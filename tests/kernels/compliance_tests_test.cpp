@@ -1,18 +1,15 @@
-// The 2023 rule (ECCN 3A090.a/.b) in two steps, its clause tests as a bit mask and the first
-// that holds (kernels/compliance.cuh), against the rule written as one chain of early returns
+// The 2023 rule (ECCN 3A090.a/.b) in two steps, its clause tests and the first that holds, both
+// branch-free (kernels/compliance.cuh), against the rule written as one chain of early returns
 // (this file's reference, the form it had before the sweep needed it branch-free), on a grid of
 // TPP, PD (with unknowns) and data-centre status that sits on every threshold and beside it,
-// under the published thresholds and moved ones; and the compliance map's CPU table against the
-// function it is built from, for every mask.
+// under the published thresholds and moved ones.
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <utility>
 #include <vector>
 
 #include "kernels/compliance.cuh"
-#include "kernels/evaluators/compliance.cuh"
 
 namespace fleetcap {
 namespace {
@@ -96,34 +93,6 @@ TEST(compliance_2023_in_two_steps, every_verdict_and_clause_match_the_rule_as_on
       }
     }
     EXPECT_GT(checked, 1000);
-  }
-}
-
-TEST(compliance_2023_in_two_steps, the_cpu_table_is_the_verdict_function)
-{
-  for (unsigned t = 0; t < static_cast<unsigned>(rule_3a090_2023_test_masks); ++t) {
-    EXPECT_EQ(compliance_status_table.status[t], static_cast<double>(verdict_of_3a090_2023_tests(t).status)) << "mask " << t;
-  }
-}
-
-// The bit sets the CPU reads the evaluator's indicators from: each mask in exactly the set of
-// its status, for all 256 masks, and each set holding some mask (no indicator is always 0).
-TEST(compliance_2023_in_two_steps, the_cpu_bit_sets_are_the_verdict_function)
-{
-  const std::pair<const compliance_masks_of_status*, verdict_status> sets[] = {
-      {&compliance_masks_3a090_a, verdict_status::eccn_3a090_a},
-      {&compliance_masks_3a090_b, verdict_status::eccn_3a090_b},
-      {&compliance_masks_not_controlled, verdict_status::not_controlled},
-      {&compliance_masks_exempt, verdict_status::exempt},
-  };
-  for (const auto& [set, status] : sets) {
-    int members = 0;
-    for (unsigned t = 0; t < static_cast<unsigned>(rule_3a090_2023_test_masks); ++t) {
-      const double want = verdict_of_3a090_2023_tests(t).status == static_cast<int>(status) ? 1.0 : 0.0;
-      EXPECT_EQ(set->holds(static_cast<std::uint64_t>(t)), want) << "status " << static_cast<int>(status) << ", mask " << t;
-      members += want == 1.0 ? 1 : 0;
-    }
-    EXPECT_GT(members, 0) << "status " << static_cast<int>(status);
   }
 }
 
