@@ -101,8 +101,9 @@ inline sweep_fold_lines sweep_fold_lines_of(const sweep_config& c)
 // What one pass over a block finds: the kept points' extremes of the objective, their sum and
 // count, each predicate's count, and whether every metric read was finite (see sweep_fold_point).
 // Not where the extremes are: that is looked up (sweep_block_first_at) only for an extreme that
-// replaces the running one, which along a grid is rare (once a row, say); tracking an index per
-// lane cost three vector operations per chunk of every block.
+// replaces the running one. Tracking an index per lane cost three vector operations per chunk of
+// every block; the search costs about one per chunk up to the point, where it runs (along a row
+// where the metric rises, the running maximum moves in nearly every block).
 struct sweep_block_pass_result {
   double low;
   double high;
@@ -349,12 +350,13 @@ inline sweep_block_pass_result sweep_block_pass_for(int predicates, const sweep_
 }
 #endif
 
-// Folds points first .. first + n - 1, whose metric k (of `metrics`) is mb[k * B + j], into `a`:
-// one pass over the block (sweep_block_pass) for the counts, the extremes with their first
-// indices and the sum, then the histogram's sorted-run or per-point fold. A block where some
+// Folds points first .. first + n - 1, whose metric k is mb[k * B + j] (for the checked metrics,
+// the only ones read), into `a`: one pass over the block (sweep_block_pass) for the counts, the
+// extremes and the sum, the first index of an extreme that replaces the running one, then the
+// histogram's sorted-run or per-point fold. A block where some
 // metric read is NaN or infinite is folded point by point, which names the first such point.
 template <int B>
-FC_HOT_INLINE void sweep_fold_block(const sweep_config& c, const sweep_fold_lines& l, const double* mb, int metrics, int n,
+FC_HOT_INLINE void sweep_fold_block(const sweep_config& c, const sweep_fold_lines& l, const double* mb, int n,
                                     std::uint64_t first, sweep_accumulator& a)
 {
 #if defined(FC_SWEEP_LANES)
@@ -402,9 +404,11 @@ FC_HOT_INLINE void sweep_fold_block(const sweep_config& c, const sweep_fold_line
 #else
   (void)l;
 #endif
+  // The metrics the point fold reads: the checked ones (a metric pass writes no others).
   double m[sweep_max_metrics];
   for (int j = 0; j < n; ++j) {
-    for (int k = 0; k < metrics; ++k) {
+    for (int q = 0; q < c.checked_count; ++q) {
+      const int k = c.checked_metric[q];
       m[k] = mb[k * B + j];
     }
     sweep_fold_point(c, m, first + static_cast<std::uint64_t>(j), a);
@@ -413,9 +417,9 @@ FC_HOT_INLINE void sweep_fold_block(const sweep_config& c, const sweep_fold_line
 
 // The same, making the ranges itself (tests; the block loop makes them once per run).
 template <int B>
-inline void sweep_fold_block(const sweep_config& c, const double* mb, int metrics, int n, std::uint64_t first, sweep_accumulator& a)
+inline void sweep_fold_block(const sweep_config& c, const double* mb, int n, std::uint64_t first, sweep_accumulator& a)
 {
-  sweep_fold_block<B>(c, sweep_fold_lines_of(c), mb, metrics, n, first, a);
+  sweep_fold_block<B>(c, sweep_fold_lines_of(c), mb, n, first, a);
 }
 
 // Evaluates points j0 .. j0 + nb - 1 of a row into mb (metric k of point j at mb[k * B + j], for
@@ -561,7 +565,7 @@ FC_CPU_CLONES FC_FLATTEN sweep_accumulator sweep_rows_in_blocks(const sweep_conf
           mb[k * B + j] = 0.0;
         }
       }
-      sweep_fold_block<B>(c, lines, mb, metrics, nb, row * n + j0, a);
+      sweep_fold_block<B>(c, lines, mb, nb, row * n + j0, a);
     }
   }
   return a;

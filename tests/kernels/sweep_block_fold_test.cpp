@@ -82,7 +82,7 @@ sweep_accumulator block_fold(const sweep_config& c, const block_case& b, std::ui
     mb[2 * block + j] = std::fmod(b.value[j], 2.0) < 1.0 ? 1.0 : 0.0;
   }
   sweep_accumulator a = sweep_empty(c.objective_max);
-  sweep_fold_block<block>(c, mb.data(), metrics, n, first, a);
+  sweep_fold_block<block>(c, mb.data(), n, first, a);
   return a;
 }
 
@@ -329,7 +329,7 @@ TEST(sweep_block_fold, extremes_are_found_at_their_first_kept_point)
         mb[2 * block + j] = std::fmod(mb[0 * block + j], 2.0) < 1.0 ? 1.0 : 0.0;  // as point_fold has it
       }
       sweep_accumulator a = sweep_empty(c->objective_max);
-      sweep_fold_block<block>(*c, mb.data(), metrics, n, 1000, a);
+      sweep_fold_block<block>(*c, mb.data(), n, 1000, a);
       EXPECT_EQ(a.best, extreme) << n;
       EXPECT_EQ(a.best_index, 1000u + static_cast<std::uint64_t>(n - 3)) << n;
       block_case b{std::vector<double>(mb.begin(), mb.begin() + n), std::vector<double>(mb.begin() + block, mb.begin() + block + n)};
