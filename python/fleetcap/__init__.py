@@ -369,7 +369,10 @@ def sweep(scenario: PathLike, *, shard: Optional[str] = None, tile: Optional[int
     """A scenario's grid on the backend with its reductions per group (``fleetcap sweep``),
     long: the group's axes, metric, points, valid, min, mean, max and, for the histogram
     metric, p5/p50/p95 with the bounds each is known to lie in (``p50_low``, ``p50_high``).
-    Counts (``count`` column) are rows of their own, one per counted condition."""
+    Counts (``count`` column) are rows of their own, one per counted condition. A cell a row
+    does not have (a statistic on a count row, a count on a statistic row) is ``<NA>``, never a
+    NaN: the statistics are pandas ``Float64`` columns and the counts ``Int64``, exact to the
+    last point."""
     doc = run("sweep", scenario, *_options(dict(shard=shard, tile=tile)), catalog=catalog, backend=backend)
     objective = doc["objective"]["metric"]
     rows = []
@@ -389,6 +392,11 @@ def sweep(scenario: PathLike, *, shard: Optional[str] = None, tile: Optional[int
         for name, count in g.get("counts", {}).items():
             rows.append({**base, "metric": name, "count": count})
     table = pd.DataFrame(rows)
+    for column in table.columns:
+        if column == "count":
+            table[column] = table[column].astype("Int64")
+        elif column in ("min", "mean", "max") or column[:1] == "p" and column[1:2].isdigit():
+            table[column] = table[column].astype("Float64")
     table.attrs.update(scenario=doc["scenario"]["id"], digest=doc["digest"], points=doc["points"],
                        substitutes=doc.get("substitutes", []))
     return table

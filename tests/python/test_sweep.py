@@ -42,6 +42,21 @@ def test_reductions_equal_brute_force(small_design_space):
             assert low <= tpp[f"p{p}"] <= high
 
 
+def test_cells_a_row_does_not_have_are_missing_not_nan(small_design_space):
+    table = fleetcap.sweep("small-design-space", catalog=small_design_space, backend="cpu")
+    counts = table[table.metric == "designs_not_controlled"]
+    stats = table[table.metric == "tpp"]
+    assert len(counts) > 0 and len(stats) > 0
+    assert str(table["count"].dtype) == "Int64"
+    for column in ("min", "mean", "max", "p5", "p50_low", "p95_high"):
+        assert str(table[column].dtype) == "Float64"
+        assert counts[column].isna().all() and not stats[column].isna().any()
+        assert not np.isnan(table[column].to_numpy(dtype=float, na_value=0.0)).any()
+    assert stats["count"].isna().all() and not counts["count"].isna().any()
+    # Counts stay whole numbers, not floats.
+    assert all(isinstance(v, (int, np.integer)) for v in counts["count"].tolist())
+
+
 def test_shards_cover_the_grid(small_design_space):
     whole = fleetcap.sweep("small-design-space", catalog=small_design_space)
     halves = [fleetcap.sweep("small-design-space", shard=f"{k}/2", catalog=small_design_space) for k in (0, 1)]
