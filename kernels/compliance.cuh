@@ -52,7 +52,7 @@ FC_HD inline verdict classify_3a090_2022(const part_compliance_inputs& p, const 
 // the verdict is a few blends. Measured on h20-design-space with 100x the TOPS axis (120 M
 // points, one thread, AMD EPYC with AVX-512, whole command, mean of 7): the tests as a bit mask
 // in a double, the verdict's indicators looked up in tables built from this function, 0.267 s;
-// the mask as a 64-bit integer 0.248 s; this form 0.224 s.
+// the mask as a 64-bit integer 0.248 s; this form 0.22-0.24 s (runs on this shared VM vary).
 struct rule_3a090_2023_tests {
   bool tpp_unknown;
   bool a1;

@@ -32,9 +32,10 @@
 
 // Portable binaries with the host's vector width: GCC compiles the block loop three times
 // (x86-64-v4, that is AVX-512 F/BW/CD/DQ/VL; AVX2; baseline x86-64 SSE2) and picks one at load
-// time from the CPU's features (function multi-versioning, an ifunc), instead of -march=native. Other compilers build the baseline, and
-// so does the sanitizer build: it tests correctness, not speed, and three clones of every
-// evaluator's block loop tripled its longest compile (the CI runs it on every change).
+// time from the CPU's features (function multi-versioning, an ifunc), instead of -march=native.
+// Other compilers build the baseline, and so does the sanitizer build: it tests correctness, not
+// speed, and three clones of every evaluator's block loop tripled its longest compile (the CI
+// runs it on every change).
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 #define FC_CPU_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
