@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <exception>
 #include <vector>
 
 #include "detail/json_fields.hpp"
@@ -30,30 +29,6 @@ sweep_accumulator run_rows(backend_kind backend, const sweep_plan& plan, const s
     return e.cuda_rows(config, plan.values.data(), plan.values.size(), first, count);
   }
   return e.cpu_rows(config, plan.values.data(), plan.values.size(), first, count);
-}
-
-// The bins of groups [first, end), planned side by side: a group's sample is evaluated point by
-// point on the host and sorted (sweep_bins.cpp), independently of other groups and of the
-// thread that takes it. Serially it was about half of h20-design-space's run on 2 threads (5
-// groups of 242k points, each sampled at 8,192).
-std::vector<sweep_group_bins> plan_bins(const sweep_plan& plan, std::uint64_t first, std::uint64_t end)
-{
-  std::vector<sweep_group_bins> bins(static_cast<std::size_t>(end - first));
-  const auto n = static_cast<std::int64_t>(bins.size());
-  std::exception_ptr failure;
-#pragma omp parallel for schedule(dynamic)
-  for (std::int64_t i = 0; i < n; ++i) {
-    try {
-      bins[static_cast<std::size_t>(i)] = plan_group_bins(plan, first + static_cast<std::uint64_t>(i));
-    } catch (...) {
-#pragma omp critical(fleetcap_plan_bins)
-      failure = std::current_exception();
-    }
-  }
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
-  return bins;
 }
 
 // Groups planned at a time: enough for every thread, few enough that memory stays flat in the
@@ -127,7 +102,7 @@ sweep_result run_sweep(backend_kind backend, const sweep_plan& plan, std::uint64
     const std::uint64_t group_end = std::min(out.end_row, (group + 1) * plan.rows_per_group);
     if (batch.empty() || group >= batch_first + batch.size()) {
       batch_first = group;
-      batch = plan_bins(plan, group, std::min(last_group + 1, group + bins_batch));
+      batch = plan_bins_of_groups(plan, group, std::min(last_group + 1, group + bins_batch));
     }
     sweep_group_result g{group, sweep_empty(plan.config.objective_max), std::move(batch[group - batch_first])};
     const sweep_config config = sweep_group_config(plan, g.bins);

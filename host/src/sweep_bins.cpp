@@ -17,23 +17,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <vector>
 
+#include "detail/sweep_detail.hpp"
 #include "fleetcap/sweep.hpp"
-#include "fleetcap/sweep_evaluators.hpp"
-#include "kernels/random.cuh"
-#include "kernels/sweep.cuh"
+#include "kernels/sweep_types.hpp"
 
 namespace fleetcap {
 
 namespace {
 
-// Valid values sampled, over all groups of a scenario, and the bounds per group: 2^18 host
-// evaluations take well under 0.1 s for every evaluator here; at most 8x that are tried.
-constexpr std::uint64_t sample_budget = std::uint64_t{1} << 18;
-constexpr std::uint64_t sample_min = 512;
-constexpr std::uint64_t sample_max = 8192;
-constexpr std::uint64_t whole_group_factor = 4;
 constexpr int target_percents[] = {5, 50, 95};
 
 // k = ceil(n p / 100), at least 1: the rank of the p-th percentile of n values (type 1 of
@@ -46,55 +40,13 @@ std::uint64_t quantile_rank(std::uint64_t n, int percent)
   return std::max<std::uint64_t>(1, k);
 }
 
-// The valid values of the histogram metric at a deterministic sample of the group's points.
-std::vector<double> sample_group(const sweep_plan& plan, std::uint64_t group)
-{
-  const auto& c = plan.config;
-  const std::uint64_t row_size = plan.axes.back().values.size();
-  const std::uint64_t points = plan.rows_per_group * row_size;
-  const std::uint64_t first = group * points;
-  const std::uint64_t per_group =
-      std::clamp<std::uint64_t>(sample_budget / std::max<std::uint64_t>(1, plan.group_count), sample_min, sample_max);
-  std::vector<double> values;
-  double x[sweep_max_inputs];
-  double m[sweep_max_metrics];
-  const sweep_point_fn evaluate = sweep_evaluator_at(c.evaluator).evaluate;
-  const auto take = [&](std::uint64_t index) {
-    sweep_point_inputs(c, plan.values.data(), index, x);
-    evaluate(c, x, m);
-    if (sweep_point_valid(c, m)) {
-      values.push_back(m[c.histogram_metric]);
-    }
-  };
-  if (points <= whole_group_factor * per_group) {
-    // Small groups are sampled whole: their quantiles come out exact.
-    for (std::uint64_t i = 0; i < points; ++i) {
-      take(first + i);
-    }
-  } else {
-    // Indices drawn with the counter-based mixer (random.cuh), keyed by the group, so the
-    // sample does not alias with the grid's axis sizes as a fixed stride would. Where the
-    // filter keeps few points, up to 8x more are tried to find per_group valid ones.
-    for (std::uint64_t k = 0; k < 8 * per_group && values.size() < per_group; ++k) {
-      take(first + splitmix64(0xB1A5ull ^ splitmix64(group ^ splitmix64(k))) % points);
-    }
-  }
-  std::sort(values.begin(), values.end());
-  return values;
-}
-
-}  // namespace
-
-sweep_group_bins plan_group_bins(const sweep_plan& plan, std::uint64_t group)
+// The bins from a group's sorted sample.
+sweep_group_bins bins_of_sample(const sweep_plan& plan, const std::vector<double>& v)
 {
   sweep_group_bins bins;
   const auto& c = plan.config;
   bins.histogram_low = c.histogram_low;
   bins.histogram_high = c.histogram_high;
-  if (c.histogram_metric < 0) {
-    return bins;
-  }
-  const std::vector<double> v = sample_group(plan, group);
   if (v.empty()) {
     // No valid point in the sample: one bin, bounded by the exact minimum and maximum.
     return bins;
@@ -129,6 +81,43 @@ sweep_group_bins plan_group_bins(const sweep_plan& plan, std::uint64_t group)
   e.erase(std::remove_if(e.begin(), e.end(), [](double x) { return !std::isfinite(x); }), e.end());
   static_assert(2 + 15 + 3 * 14 <= sweep_max_quantile_edges, "the edges above fit the kernel's table");
   return bins;
+}
+
+}  // namespace
+
+std::vector<sweep_group_bins> plan_bins_of_groups(const sweep_plan& plan, std::uint64_t first, std::uint64_t end)
+{
+  std::vector<sweep_group_bins> bins(static_cast<std::size_t>(end - first));
+  if (plan.config.histogram_metric < 0) {
+    for (auto& b : bins) {
+      b.histogram_low = plan.config.histogram_low;
+      b.histogram_high = plan.config.histogram_high;
+    }
+    return bins;
+  }
+  std::vector<std::vector<double>> samples = detail::draw_group_samples(plan, first, end);
+  const auto n = static_cast<std::int64_t>(samples.size());
+  std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t i = 0; i < n; ++i) {
+    try {
+      auto& v = samples[static_cast<std::size_t>(i)];
+      detail::sort_doubles(v);
+      bins[static_cast<std::size_t>(i)] = bins_of_sample(plan, v);
+    } catch (...) {
+#pragma omp critical(fleetcap_plan_bins)
+      failure = std::current_exception();
+    }
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  return bins;
+}
+
+sweep_group_bins plan_group_bins(const sweep_plan& plan, std::uint64_t group)
+{
+  return plan_bins_of_groups(plan, group, group + 1).front();
 }
 
 sweep_quantile read_sweep_quantile(const sweep_accumulator& a, const sweep_group_bins& bins, int percent)

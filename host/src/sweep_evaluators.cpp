@@ -32,7 +32,8 @@ std::vector<sweep_evaluator_entry>& registry()
 #endif
 #define FC_ENTRY(E)                                                                                              \
   v.push_back(sweep_evaluator_entry_of<E>(cpu_backend::sweep_rows_for(static_cast<int>(v.size())),              \
-                                          FC_CUDA_ROWS(static_cast<int>(v.size()))));
+                                          FC_CUDA_ROWS(static_cast<int>(v.size())),                              \
+                                          cpu_backend::sweep_sample_for(static_cast<int>(v.size()))));
     FLEETCAP_SWEEP_EVALUATORS(FC_ENTRY)
 #undef FC_ENTRY
 #undef FC_CUDA_ROWS

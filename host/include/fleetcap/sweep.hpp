@@ -83,6 +83,10 @@ struct sweep_group_result {
 /// sample of the group's points on the host (all of them when the group is small).
 sweep_group_bins plan_group_bins(const sweep_plan& plan, std::uint64_t group);
 
+/// @brief The bins of groups [first, end), their samples drawn side by side on every thread:
+/// the same as plan_group_bins for each.
+std::vector<sweep_group_bins> plan_bins_of_groups(const sweep_plan& plan, std::uint64_t first, std::uint64_t end);
+
 /// @brief The plan's kernel configuration with one group's bins (what the group is folded with).
 sweep_config sweep_group_config(const sweep_plan& plan, const sweep_group_bins& bins);
 

@@ -19,11 +19,15 @@ struct sweep_evaluator_entry {
   sweep_rows_fn cpu_rows = nullptr;
   sweep_rows_fn cuda_rows = nullptr;  ///< null where the CUDA backend is not built
   sweep_point_fn evaluate = nullptr;  ///< one point on the host (rows output, sampling)
+  /// A batch of points on the host (sampling a group for its quantile bins); where null, the
+  /// host samples through `evaluate` one point at a time.
+  sweep_sample_fn cpu_sample = nullptr;
 };
 
 /// @brief An entry for evaluator E (see kernels/sweep_evaluator.hpp) with its launchers.
 template <class E>
-sweep_evaluator_entry sweep_evaluator_entry_of(sweep_rows_fn cpu_rows, sweep_rows_fn cuda_rows)
+sweep_evaluator_entry sweep_evaluator_entry_of(sweep_rows_fn cpu_rows, sweep_rows_fn cuda_rows,
+                                               sweep_sample_fn cpu_sample = nullptr)
 {
   sweep_evaluator_entry e;
   e.name = E::name;
@@ -32,6 +36,7 @@ sweep_evaluator_entry sweep_evaluator_entry_of(sweep_rows_fn cpu_rows, sweep_row
   e.cpu_rows = cpu_rows;
   e.cuda_rows = cuda_rows;
   e.evaluate = &E::evaluate;
+  e.cpu_sample = cpu_sample;
   return e;
 }
 

@@ -4,8 +4,19 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+namespace fleetcap {
+struct sweep_plan;
+}
 
 namespace fleetcap::detail {
+
+// The samples of groups [first, end) of a plan (sweep_sample.cpp), each in the order drawn.
+std::vector<std::vector<double>> draw_group_samples(const sweep_plan& plan, std::uint64_t first, std::uint64_t end);
+
+// Sorts ascending, -0.0 before 0.0 (sort_doubles.cpp).
+void sort_doubles(std::vector<double>& v);
 
 // FNV-1a, 64 bits, as 16 hex digits: the scenario digest and a result's content digest.
 std::string fnv1a(const std::string& text);
