@@ -86,6 +86,11 @@ struct sweep_fold_lines {
   int filter_metric;
   sweep_fold_range filter;
   sweep_fold_range predicate[sweep_max_predicates];
+  // The arrays the pass adds to its finiteness check besides the objective's and the filter's:
+  // bit 0 the histogram metric's, bit 1 + p predicate p's, each only where it is another metric
+  // than every array added before it. A compliance map's histogram is its objective (TPP) and its
+  // count is on its filter's indicator: two loads and two additions a chunk saved.
+  unsigned recheck;
 };
 
 inline sweep_fold_lines sweep_fold_lines_of(const sweep_config& c)
@@ -95,6 +100,23 @@ inline sweep_fold_lines sweep_fold_lines_of(const sweep_config& c)
   l.filter = c.filter_metric >= 0 ? sweep_range_of(c.filter_op, c.filter_value) : sweep_fold_range{-HUGE_VAL, HUGE_VAL, 1.0, 1.0};
   for (int p = 0; p < c.predicate_count; ++p) {
     l.predicate[p] = sweep_range_of(c.predicate_op[p], c.predicate_value[p]);
+  }
+  int added[2 + sweep_max_predicates] = {c.objective_metric, l.filter_metric};
+  int n = 2;
+  const auto add = [&](int metric, unsigned bit) {
+    for (int i = 0; i < n; ++i) {
+      if (added[i] == metric) {
+        return;
+      }
+    }
+    added[n++] = metric;
+    l.recheck |= bit;
+  };
+  if (c.histogram_metric >= 0) {
+    add(c.histogram_metric, 1u);
+  }
+  for (int p = 0; p < c.predicate_count; ++p) {
+    add(c.predicate_metric[p], 2u << p);
   }
   return l;
 }

@@ -27,9 +27,15 @@ __attribute__((target("arch=x86-64-v4"), noinline)) void sweep_pass_chunks_8(swe
   // A filter range that keeps the points outside it (!=) flips its test.
   const __mmask8 negate = l.filter.inside == 0.0 ? 0xFF : 0;
   __m512d plo[P > 0 ? P : 1], phi[P > 0 ? P : 1];
+  // Copied out of l and pm: the stores to keep[] could alias them, so GCC reloaded them per chunk.
+  const double* pa[P > 0 ? P : 1];
+  bool recheck_p[P > 0 ? P : 1];
+  const bool recheck_h = (l.recheck & 1u) != 0;
   for (int p = 0; p < P; ++p) {
     plo[p] = _mm512_set1_pd(l.predicate[p].low);
     phi[p] = _mm512_set1_pd(l.predicate[p].high);
+    pa[p] = pm[p];
+    recheck_p[p] = (l.recheck & (2u << p)) != 0;
   }
   __m512d low = (__m512d)s.low, high = (__m512d)s.high, sum = (__m512d)s.sum, check = (__m512d)s.check;
   std::uint64_t kept = 0, count[P > 0 ? P : 1] = {};
@@ -42,7 +48,9 @@ __attribute__((target("arch=x86-64-v4"), noinline)) void sweep_pass_chunks_8(swe
     __m512d c = _mm512_add_pd(x, y);
     if (H) {
       _mm512_storeu_pd(keep + j, _mm512_maskz_mov_pd(k, one));
-      c = _mm512_add_pd(c, _mm512_loadu_pd(h + j));
+      if (recheck_h) {
+        c = _mm512_add_pd(c, _mm512_loadu_pd(h + j));
+      }
     }
     // The kept points' extremes, values only: one masked minimum and one maximum (x is finite
     // wherever the block is folded here: the check below sends other blocks to the point fold).
@@ -51,8 +59,10 @@ __attribute__((target("arch=x86-64-v4"), noinline)) void sweep_pass_chunks_8(swe
     sum = _mm512_mask_add_pd(sum, k, sum, x);
     kept += static_cast<std::uint64_t>(__builtin_popcount(k));
     for (int p = 0; p < P; ++p) {
-      const __m512d a = _mm512_loadu_pd(pm[p] + j);
-      c = _mm512_add_pd(c, a);
+      const __m512d a = _mm512_loadu_pd(pa[p] + j);
+      if (recheck_p[p]) {
+        c = _mm512_add_pd(c, a);
+      }
       const __mmask8 in = _mm512_mask_cmp_pd_mask(_mm512_mask_cmp_pd_mask(live, a, plo[p], _CMP_GE_OQ), a, phi[p], _CMP_LE_OQ);
       count[p] += static_cast<std::uint64_t>(__builtin_popcount(in));
     }

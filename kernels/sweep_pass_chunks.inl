@@ -20,9 +20,15 @@ __attribute__((target_clones("avx2", "default"), noinline)) void sweep_pass_chun
   const L inf = L{} + HUGE_VAL, one = L{} + 1.0, flo = L{} + l.filter.low, fhi = L{} + l.filter.high, stop = L{} + end;
   const M negate = l.filter.inside == 0.0 ? M{} - 1 : M{};
   L plo[P > 0 ? P : 1], phi[P > 0 ? P : 1];
+  // Copied out of l and pm: the stores to keep[] could alias them, so GCC reloaded them per chunk.
+  const double* pa[P > 0 ? P : 1];
+  bool recheck_p[P > 0 ? P : 1];
+  const bool recheck_h = (l.recheck & 1u) != 0;
   for (int p = 0; p < P; ++p) {
     plo[p] = L{} + l.predicate[p].low;
     phi[p] = L{} + l.predicate[p].high;
+    pa[p] = pm[p];
+    recheck_p[p] = (l.recheck & (2u << p)) != 0;
   }
   L low = s.low, high = s.high, sum = s.sum, check = s.check;
   M kept = s.kept, count[P > 0 ? P : 1];
@@ -43,9 +49,11 @@ __attribute__((target_clones("avx2", "default"), noinline)) void sweep_pass_chun
     if (H) {
       const L kd = (L)(k & (M)one);
       __builtin_memcpy(keep + j, &kd, sizeof kd);
-      L w;
-      __builtin_memcpy(&w, h + j, sizeof w);
-      c += w;
+      if (recheck_h) {
+        L w;
+        __builtin_memcpy(&w, h + j, sizeof w);
+        c += w;
+      }
     }
     // The kept points' extremes, values only. The points not kept become +-infinity before the
     // comparisons, off the loop-carried chain: each running extreme then waits on one comparison
@@ -58,8 +66,10 @@ __attribute__((target_clones("avx2", "default"), noinline)) void sweep_pass_chun
     kept = k ? kept + 1 : kept;
     for (int p = 0; p < P; ++p) {
       L a;
-      __builtin_memcpy(&a, pm[p] + j, sizeof a);
-      c += a;
+      __builtin_memcpy(&a, pa[p] + j, sizeof a);
+      if (recheck_p[p]) {
+        c += a;
+      }
       count[p] = ((a >= plo[p]) & (a <= phi[p]) & live) ? count[p] + 1 : count[p];
     }
     check += (L)((M)c & live);

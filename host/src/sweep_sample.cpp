@@ -117,7 +117,10 @@ std::vector<std::vector<double>> draw_group_samples(const sweep_plan& plan, std:
     draws.push_back(draw_of(plan, g));
   }
   std::vector<draw_chunk> chunks;
-  std::unique_ptr<double[]> value;  // not zeroed: every entry a chunk reads, it wrote
+  // Not zeroed, and kept for the next round where it is large enough (its first touch is a page
+  // fault per 4 KiB): every entry a chunk reads, it wrote.
+  std::unique_ptr<double[]> value;
+  std::size_t capacity = 0;
   for (;;) {
     chunks.clear();
     std::size_t total = 0;
@@ -135,7 +138,10 @@ std::vector<std::vector<double>> draw_group_samples(const sweep_plan& plan, std:
     if (chunks.empty()) {
       break;
     }
-    value.reset(new double[total]);
+    if (total > capacity) {
+      value.reset(new double[total]);
+      capacity = total;
+    }
     const auto n = static_cast<std::int64_t>(chunks.size());
 #pragma omp parallel for schedule(dynamic)
     for (std::int64_t i = 0; i < n; ++i) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -269,6 +270,48 @@ TEST(sweep_block_fold, non_finite_and_overflowing_blocks_fall_back_to_the_point_
       test::expect_same_fold(got, want);
       EXPECT_EQ(got.nonfinite_index, want.nonfinite_index);
       EXPECT_EQ(got.nonfinite_metric, want.nonfinite_metric);
+    }
+  }
+}
+
+// The pass checks each metric read once (sweep_fold_lines::recheck): a NaN or an infinity in a
+// metric read only by a predicate, or only by the histogram, still sends the block to the point
+// fold, and a metric read in several roles (here the objective as histogram metric and as a
+// predicate's) is still checked.
+TEST(sweep_block_fold, a_non_finite_value_in_any_one_role_is_found)
+{
+  for (const int role : {0, 1, 2}) {  // 0: metric 2 a predicate's only; 1: the histogram's only; 2: the objective
+    auto c = config_for_tests();
+    if (role == 1) {
+      c->predicate_metric[1] = 0;
+      c->histogram_metric = 2;
+      c->histogram_low = 0.0;
+      c->histogram_high = 1.0;
+      c->histogram_scale = 10.0;
+    }
+    for (const double bad : {std::nan(""), HUGE_VAL}) {
+      for (const int at : {0, 77}) {
+        SCOPED_TRACE(testing::Message() << "role " << role << " value " << bad << " at " << at);
+        std::vector<double> mb(metrics * block, 0.0);
+        std::vector<std::array<double, metrics>> points(block);
+        for (int j = 0; j < block; ++j) {
+          points[j] = {static_cast<double>(j), 1.0, j % 2 == 0 ? 1.0 : 0.0};
+        }
+        points[at][role == 2 ? 0 : 2] = bad;
+        sweep_accumulator want = sweep_empty(c->objective_max);
+        for (int j = 0; j < block; ++j) {
+          for (int k = 0; k < metrics; ++k) {
+            mb[k * block + j] = points[j][k];
+          }
+          sweep_fold_point(*c, points[j].data(), 9 + j, want);
+        }
+        sweep_accumulator got = sweep_empty(c->objective_max);
+        sweep_fold_block<block>(*c, mb.data(), block, 9, got);
+        EXPECT_EQ(got.nonfinite, 1u);
+        test::expect_same_fold(got, want);
+        EXPECT_EQ(got.nonfinite_index, want.nonfinite_index);
+        EXPECT_EQ(got.nonfinite_metric, want.nonfinite_metric);
+      }
     }
   }
 }
