@@ -82,6 +82,10 @@ struct draw_chunk {
   std::size_t kept;  // the valid values, moved to its start
 };
 constexpr std::uint64_t chunk_tries = 512;
+// A round takes groups until it holds this many tries (2 MiB of values; the last group taken
+// adds at most 8 x 8,192 more), so memory stays bounded with 64 groups planned at once and a
+// filter that keeps few points (up to 8x the sample tried per group). The others wait.
+constexpr std::size_t round_tries = std::size_t{1} << 18;
 
 // The histogram metric at points index[0..n) and whether the filter keeps each: the evaluator's
 // batch sampler (kernels/sweep_sample.cuh), else its point function one point at a time.
@@ -124,7 +128,7 @@ std::vector<std::vector<double>> draw_group_samples(const sweep_plan& plan, std:
   for (;;) {
     chunks.clear();
     std::size_t total = 0;
-    for (std::size_t i = 0; i < draws.size(); ++i) {
+    for (std::size_t i = 0; i < draws.size() && total < round_tries; ++i) {
       if (draws[i].done()) {
         continue;
       }
