@@ -2,7 +2,6 @@
 // evaluator.
 #include "kernels/evaluators/registry.cuh"
 #include "kernels/sweep_cpu_launcher.hpp"
-#include "kernels/sweep_sample.cuh"
 
 namespace fleetcap::cpu_backend {
 

@@ -14,6 +14,7 @@
 // 512 470 M (the metrics spill out of L1).
 #define FC_SWEEP_BLOCK 256
 #include "kernels/sweep.inl"
+#include "kernels/sweep_sample.cuh"  // sweep_sample_points<E>: a plug-in's batch sampler
 
 namespace fleetcap::cpu_backend {
 

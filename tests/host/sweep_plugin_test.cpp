@@ -1,7 +1,7 @@
 // Adding an evaluator is one file: this one. A toy evaluator (its inputs, metrics and one FC_HD
-// function), its CPU launcher from kernels/sweep_cpu_launcher.hpp, one registration call, and a
-// scenario that uses it by name, checked against plain loops: minimum, argmin, counts, mean,
-// histogram and quantiles against the sorted values. (Built-in evaluators register in
+// function), its CPU launcher (and, optionally, batch sampler) from kernels/sweep_cpu_launcher.hpp,
+// one registration call, and a scenario that uses it by name, checked against plain loops:
+// minimum, argmin, counts, mean, histogram and quantiles against the sorted values. (Built-in evaluators register in
 // kernels/evaluators/registry.cuh instead, which also gives them a CUDA launcher.)
 
 #include <gtest/gtest.h>
@@ -112,6 +112,34 @@ TEST(sweep_plugin, a_toy_evaluator_in_one_file_matches_plain_loops)
   // The CUDA backend has no launcher for it: a clear error, not a crash.
   EXPECT_NE(test::input_error_message([&] { run_sweep(backend_kind::cuda, plan, 0, 1, 10000); }).find("no CUDA launcher"),
             std::string::npos);
+}
+
+// A plug-in may also pass the batch sampler from the same launcher header: its groups are then
+// sampled in vectorised batches instead of one point at a time, with the same bins.
+TEST(sweep_plugin, the_batch_sampler_gives_a_plug_in_the_same_bins)
+{
+  toy_index();
+  auto entry = sweep_evaluator_entry_of<toy_evaluator>(&cpu_backend::sweep_rows_of<toy_evaluator>, nullptr,
+                                                       &sweep_sample_points<toy_evaluator>);
+  entry.name = "toy-paraboloid-batched";
+  static const int batched = register_sweep_evaluator(entry);
+  const auto catalog = builtin_catalog();
+  const auto parts = load_specs(*catalog);
+  auto j = json::parse(R"({
+      "id": "toy", "evaluator": "toy-paraboloid", "fixed": {"k": 0.75},
+      "axes": [{"name": "a", "linear": {"from": -2, "to": 8, "count": 301}},
+               {"name": "b", "linear": {"from": -6, "to": 4, "count": 250}}],
+      "objective": {"metric": "z", "goal": "min"}, "filter": "inside",
+      "histogram": {"metric": "z", "bins": 16}})");
+  const auto one_at_a_time = plan_group_bins(parse_scenario({"toy.json", j.dump()}, *catalog, parts), 0);
+  j["evaluator"] = "toy-paraboloid-batched";
+  const auto plan = parse_scenario({"toy.json", j.dump()}, *catalog, parts);
+  EXPECT_EQ(plan.config.evaluator, batched);
+  const auto in_batches = plan_group_bins(plan, 0);
+  EXPECT_FALSE(in_batches.quantile_edges.empty());
+  EXPECT_EQ(in_batches.quantile_edges, one_at_a_time.quantile_edges);
+  EXPECT_EQ(in_batches.histogram_low, one_at_a_time.histogram_low);
+  EXPECT_EQ(in_batches.histogram_high, one_at_a_time.histogram_high);
 }
 
 }  // namespace
