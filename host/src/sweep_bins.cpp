@@ -7,10 +7,10 @@
 // - the histogram the scenario asks for, on its [from, to] (or the range of a sample of the
 //   group when it gives none), with the points below and above counted apart;
 // - quantile bins whose edges are order statistics of a deterministic sample of the group
-//   (drawn by sweep_sample.cpp), dense around p5, p50 and p95. A quantile is then known to lie in one bin, narrowed to the
-//   group's exact minimum and maximum; that bin is the bound printed with it. Each target's
-//   sample value s gets a bin [s, next double after s), so when the sample is the whole group
-//   (small groups) every quantile is exact.
+//   (drawn by sweep_sample.cpp), dense around p5, p50 and p95. A quantile is then known to lie
+//   in one bin, narrowed to the group's exact minimum and maximum; that bin is the bound
+//   printed with it. Each target's sample value s gets a bin [s, next double after s), so when
+//   the sample is the whole group (small groups) every quantile is exact.
 //
 // The sample depends only on the scenario and the group, so every shard and backend uses the
 // same edges and merged shards give the same quantiles as one run.
