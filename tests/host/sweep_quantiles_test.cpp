@@ -13,6 +13,7 @@
 
 #include "fleetcap/sweep.hpp"
 #include "kernels/sweep.cuh"
+#include "sweep_fixture.hpp"
 #include "test_util.hpp"
 
 namespace fleetcap {
@@ -20,26 +21,7 @@ namespace {
 
 using nlohmann::json;
 
-class sweep_quantiles : public ::testing::Test {
- protected:
-  static void SetUpTestSuite()
-  {
-    catalog = builtin_catalog().release();
-    parts = new std::vector<part_spec>(load_specs(*catalog));
-  }
-  static void TearDownTestSuite()
-  {
-    delete parts;
-    delete catalog;
-  }
-  static sweep_plan plan_of(const json& j) { return parse_scenario({"data/scenarios/test.json", j.dump()}, *catalog, *parts); }
-  static sweep_plan builtin(const std::string& id) { return load_scenario(id, *catalog, *parts); }
-  static catalog_source* catalog;
-  static std::vector<part_spec>* parts;
-};
-
-catalog_source* sweep_quantiles::catalog = nullptr;
-std::vector<part_spec>* sweep_quantiles::parts = nullptr;
+class sweep_quantiles : public test::sweep_fixture {};
 
 // The valid values of the histogram metric in each group, sorted: the reference.
 std::vector<std::vector<double>> sorted_values(const sweep_plan& plan)

@@ -21,32 +21,14 @@
 #include "fleetcap/sweep_evaluators.hpp"
 #include "kernels/random.cuh"
 #include "kernels/sweep.cuh"
+#include "sweep_fixture.hpp"
 
 namespace fleetcap {
 namespace {
 
 using nlohmann::json;
 
-class sweep_sample : public ::testing::Test {
- protected:
-  static void SetUpTestSuite()
-  {
-    catalog = builtin_catalog().release();
-    parts = new std::vector<part_spec>(load_specs(*catalog));
-  }
-  static void TearDownTestSuite()
-  {
-    delete parts;
-    delete catalog;
-  }
-  static sweep_plan plan_of(const json& j) { return parse_scenario({"data/scenarios/test.json", j.dump()}, *catalog, *parts); }
-  static sweep_plan builtin(const std::string& id) { return load_scenario(id, *catalog, *parts); }
-  static catalog_source* catalog;
-  static std::vector<part_spec>* parts;
-};
-
-catalog_source* sweep_sample::catalog = nullptr;
-std::vector<part_spec>* sweep_sample::parts = nullptr;
+class sweep_sample : public test::sweep_fixture {};
 
 std::uint64_t bits_of(double x)
 {

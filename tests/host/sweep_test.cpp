@@ -14,6 +14,7 @@
 #include "fleetcap/sweep_evaluators.hpp"
 #include "kernels/sweep.cuh"
 #include "sweep_expect.hpp"
+#include "sweep_fixture.hpp"
 #include "test_util.hpp"
 
 namespace fleetcap {
@@ -21,20 +22,8 @@ namespace {
 
 using nlohmann::json;
 
-class sweeps : public ::testing::Test {
+class sweeps : public test::sweep_fixture {
  protected:
-  static void SetUpTestSuite()
-  {
-    catalog = builtin_catalog().release();
-    parts = new std::vector<part_spec>(load_specs(*catalog));
-  }
-  static void TearDownTestSuite()
-  {
-    delete parts;
-    delete catalog;
-  }
-  static sweep_plan plan_of(const json& j) { return parse_scenario({"data/scenarios/test.json", j.dump()}, *catalog, *parts); }
-  static sweep_plan builtin(const std::string& id) { return load_scenario(id, *catalog, *parts); }
   static std::string reject(const json& j)
   {
     return test::input_error_message([&] { plan_of(j); });
@@ -51,12 +40,7 @@ class sweeps : public ::testing::Test {
       "count": [{"name": "big", "metric": "crosses_1e26", "op": "==", "value": 1}],
       "histogram": {"metric": "days", "bins": 8, "from": 0, "to": 100}})");
   }
-  static catalog_source* catalog;
-  static std::vector<part_spec>* parts;
 };
-
-catalog_source* sweeps::catalog = nullptr;
-std::vector<part_spec>* sweeps::parts = nullptr;
 
 // Brute force: every point through the same evaluator, reduced by plain loops.
 void expect_matches_brute_force(const sweep_plan& plan, backend_kind backend)
